@@ -1,0 +1,45 @@
+// The TOC (bundle.json) schema and the names of files inside a bundle directory.
+import { join } from 'node:path';
+import { z } from 'zod';
+import { isDigest } from '../core/digest.js';
+
+export const BUNDLE_FORMAT = 'airlock-bundle/1';
+export const TOC_FILE = 'bundle.json';
+export const SIG_FILE = 'bundle.json.sig';
+export const DEFAULT_CHUNK_SIZE = 4_000_000_000;
+export const MIN_CHUNK_SIZE = 16 * 1024;
+
+const digest = z.string().refine((s): boolean => isDigest(s), 'not a digest');
+
+export const partSchema = z.object({ chunk: z.number().int().nonnegative(), offset: z.number().int().nonnegative(), size: z.number().int().nonnegative() });
+
+export const tocSchema = z.object({
+  format: z.literal(BUNDLE_FORMAT),
+  id: z.string().min(1),
+  created: z.string(),
+  tool: z.string(),
+  since: z.object({ receipt: z.string(), blobs: z.number().int() }).optional(),
+  lock: z.unknown().nullable(),
+  chunks: z.array(z.object({ file: z.string().regex(/^chunk-\d{5}\.tar$/), size: z.number().int().nonnegative(), sha256: z.string().regex(/^[a-f0-9]{64}$/) })),
+  blobs: z.array(z.object({ digest, size: z.number().int().nonnegative(), parts: z.array(partSchema).min(1) })),
+  artifacts: z.array(digest),
+  totals: z.object({ blobs: z.number().int(), bytes: z.number().int() }),
+});
+
+export type Toc = z.infer<typeof tocSchema>;
+export type TocBlob = Toc['blobs'][number];
+export type TocPart = z.infer<typeof partSchema>;
+
+export function chunkFileName(index: number): string {
+  return `chunk-${String(index + 1).padStart(5, '0')}.tar`;
+}
+
+/** Entry name of a blob (or of part `part` of a split blob) inside a chunk. */
+export function entryName(digestText: string, part?: number): string {
+  const [algorithm, hex] = digestText.split(':');
+  return `blobs/${algorithm}/${hex}${part === undefined ? '' : '.' + String(part).padStart(5, '0')}`;
+}
+
+export const ENTRY_NAME_RE = /^blobs\/(sha256|sha512)\/([a-f0-9]{64}|[a-f0-9]{128})(?:\.(\d{5}))?$/;
+
+export const bundlePath = (dir: string, file: string) => join(dir, file);

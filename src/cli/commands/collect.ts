@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { collect } from '../../collect/collect.js';
+import { formatSize } from '../../core/units.js';
+import { printResult } from '../output.js';
+import { commandLogger, commandProgress, jsonOption, storeOption } from './common.js';
+
+export function register(program: Command): void {
+  program
+    .command('collect')
+    .description('fetch everything airlock.yaml lists into the store and write airlock.lock beside it')
+    .option('-f, --file <manifest>', 'the manifest', 'airlock.yaml')
+    .addOption(storeOption())
+    .option('--lock <file>', 'lock file (default: airlock.lock beside the manifest)')
+    .option('--locked', 'fetch exactly what the lock says; fail if the manifest and lock disagree')
+    .option('-j, --concurrency <n>', 'parallel downloads', (v) => Number(v), 8)
+    .option('-q, --quiet', 'no progress output')
+    .addOption(jsonOption())
+    .action(async (o) => {
+      const summary = await collect({
+        manifestFile: o.file,
+        storeDir: o.store,
+        lockFile: o.lock,
+        locked: o.locked,
+        concurrency: o.concurrency,
+        progress: commandProgress(o),
+        log: commandLogger(),
+      });
+      printResult(o, summary, () =>
+        [
+          `collected ${summary.entries} entries (${summary.artifacts} artifacts) in ${(summary.durationMs / 1000).toFixed(1)} s`,
+          `  downloaded ${summary.downloaded.count} blobs, ${formatSize(summary.downloaded.bytes)}`,
+          `  already had ${summary.reused.count} blobs, ${formatSize(summary.reused.bytes)}`,
+          `  lock: ${summary.lockFile}`,
+        ].join('\n'),
+      );
+    });
+}

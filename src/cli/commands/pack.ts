@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { pack } from '../../bundle/pack.js';
+import { loadPrivateKey } from '../../bundle/signing.js';
+import { DEFAULT_CHUNK_SIZE } from '../../bundle/toc.js';
+import { formatSize, parseSize } from '../../core/units.js';
+import { printResult } from '../output.js';
+import { commandProgress, jsonOption, storeOption } from './common.js';
+
+export function register(program: Command): void {
+  program
+    .command('pack')
+    .description('write the store (or what a receipt lacks) as a signed, chunked bundle directory')
+    .addOption(storeOption())
+    .requiredOption('--out <dir>', 'bundle directory to create')
+    .option('--chunk-size <size>', 'largest chunk file, e.g. 4GiB, 700MiB', String(DEFAULT_CHUNK_SIZE))
+    .option('--key <file>', 'ed25519 private key from `airlock keygen` (without it the bundle is unsigned)')
+    .option('--since <receipt>', 'pack only what this receipt (from `airlock load`) lacks: a delta bundle')
+    .option('-q, --quiet', 'no progress output')
+    .addOption(jsonOption())
+    .action(async (o) => {
+      const summary = await pack({
+        storeDir: o.store,
+        outDir: o.out,
+        chunkSize: parseSize(o.chunkSize),
+        privateKey: o.key ? loadPrivateKey(o.key) : undefined,
+        sinceReceipt: o.since,
+        progress: commandProgress(o),
+      });
+      if (!summary.signed && !o.json) process.stderr.write('airlock: warning: bundle is unsigned (pass --key to sign it)\n');
+      printResult(o, summary, () =>
+        `bundle ${summary.id} in ${summary.dir}: ${summary.chunks} chunks, ${summary.blobs} blobs, ${formatSize(summary.bytes)}` +
+        (summary.skipped ? ` (${summary.skipped} blobs the receipt has were left out)` : '') +
+        `${summary.signed ? ', signed' : ', UNSIGNED'}`,
+      );
+    });
+}

@@ -1,0 +1,38 @@
+// How commands print: a result as text for people or as one JSON document with --json; errors as one
+// line (`airlock: where: what; hint`) with no stack trace unless AIRLOCK_DEBUG is set.
+import { AirlockError } from '../core/errors.js';
+
+export interface OutputOptions {
+  json?: boolean;
+}
+
+export function printResult(opts: OutputOptions, result: unknown, text: () => string): void {
+  if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  else {
+    const body = text();
+    if (body) process.stdout.write(body.endsWith('\n') ? body : body + '\n');
+  }
+}
+
+export function printError(err: unknown, json: boolean): void {
+  if (json) {
+    const body = err instanceof AirlockError ? err.toJSON() : { code: 'INTERNAL', message: String((err as Error)?.message ?? err) };
+    process.stdout.write(JSON.stringify({ error: body }, null, 2) + '\n');
+  }
+  if (err instanceof AirlockError) {
+    process.stderr.write(`airlock: ${err.oneLine()}\n`);
+    if (process.env.AIRLOCK_DEBUG && err.cause) process.stderr.write(`${String((err.cause as Error)?.stack ?? err.cause)}\n`);
+  } else {
+    process.stderr.write(`airlock: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+  }
+}
+
+/** Parse a "host:port" listen address; port 0 means any free port. */
+export function parseListen(text: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) {
+    throw new AirlockError('USAGE', `not a listen address: ${JSON.stringify(text)}`, { hint: 'write HOST:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:80' });
+  }
+  return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
+}

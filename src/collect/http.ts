@@ -1,0 +1,95 @@
+// The one HTTP client for upstream traffic (undici): keep-alive connections, timeouts, and a request
+// helper that retries transient failures and honours Retry-After. Kinds never open sockets themselves.
+import { Agent, request, type Dispatcher } from 'undici';
+import { AirlockError } from '../core/errors.js';
+import { backoffMs, DEFAULT_RETRY, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
+
+export type HttpResponse = Dispatcher.ResponseData;
+
+export interface HttpOptions {
+  retry?: RetryPolicy;
+  /** Called before each wait, for logs and tests. */
+  onRetry?: (info: { url: string; attempt: number; waitMs: number; reason: string }) => void;
+}
+
+export class UpstreamHttp {
+  readonly agent: Agent;
+  readonly retry: RetryPolicy;
+
+  constructor(private readonly opts: HttpOptions = {}) {
+    this.retry = opts.retry ?? DEFAULT_RETRY;
+    this.agent = new Agent({ connections: 16, headersTimeout: 60_000, bodyTimeout: 60_000, keepAliveTimeout: 30_000 });
+  }
+
+  /** One request, no retry. The caller must consume or dump the body. */
+  async once(url: string, init: { method?: Dispatcher.HttpMethod; headers?: Record<string, string> } = {}): Promise<HttpResponse> {
+    return request(url, { method: init.method ?? 'GET', headers: init.headers, dispatcher: this.agent, maxRedirections: 0 } as never).then(
+      (r) => r,
+      (err: unknown) => Promise.reject(networkError(url, err)),
+    );
+  }
+
+  /** GET/HEAD following redirects and retrying transient failures; resolves with a 2xx/3xx/4xx response. */
+  async send(url: string, init: { method?: Dispatcher.HttpMethod; headers?: Record<string, string> } = {}): Promise<HttpResponse & { url: string }> {
+    let current = url;
+    for (let attempt = 0, redirects = 0; ; ) {
+      let res: HttpResponse;
+      try {
+        res = await this.once(current, init);
+      } catch (err) {
+        if (++attempt >= this.retry.attempts) throw err;
+        await this.wait(current, attempt, backoffMs(this.retry, attempt), (err as Error).message);
+        continue;
+      }
+      if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location && redirects++ < 10) {
+        await res.body.dump();
+        current = new URL(String(res.headers.location), current).toString();
+        continue;
+      }
+      if (isRetryableStatus(res.statusCode) && ++attempt < this.retry.attempts) {
+        await res.body.dump();
+        await this.wait(current, attempt, this.retryDelay(current, res, attempt), `HTTP ${res.statusCode}`);
+        continue;
+      }
+      return Object.assign(res, { url: current });
+    }
+  }
+
+  /** Delay before the next attempt: the server's Retry-After when it gives one, else backoff. */
+  retryDelay(url: string, res: HttpResponse, attempt: number): number {
+    const after = parseRetryAfter(res.headers['retry-after']);
+    if (after === undefined) return backoffMs(this.retry, attempt);
+    if (after > this.retry.maxRetryAfterMs) {
+      throw new AirlockError('FETCH_FAILED', `${url}: server asks to retry after ${Math.round(after / 1000)} s`, {
+        hint: 'try again later, or raise --max-retry-after',
+        data: { url, status: res.statusCode },
+      });
+    }
+    return after;
+  }
+
+  async wait(url: string, attempt: number, waitMs: number, reason: string): Promise<void> {
+    this.opts.onRetry?.({ url, attempt, waitMs, reason });
+    await sleep(waitMs);
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+export function networkError(url: string, err: unknown): AirlockError {
+  const code = (err as { code?: string }).code;
+  return new AirlockError('FETCH_FAILED', `${url}: ${code ?? ''} ${(err as Error).message}`.replace(/\s+/g, ' ').trim(), {
+    hint: 'check the URL and the network or proxy settings; rerun to resume',
+    data: { url, cause: code },
+    cause: err,
+  });
+}
+
+export function httpError(url: string, status: number): AirlockError {
+  return new AirlockError('FETCH_FAILED', `${url}: HTTP ${status}`, {
+    hint: status === 404 ? 'check the URL or version in the manifest' : status === 401 || status === 403 ? 'check the credentials' : 'rerun later',
+    data: { url, status },
+  });
+}

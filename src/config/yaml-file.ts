@@ -1,0 +1,102 @@
+// Loads a YAML file and validates it against a zod schema. Every problem becomes one AirlockError that
+// names file:line:column, what is wrong, and (from the schema) what would be right.
+import { readFileSync } from 'node:fs';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
+import type { z } from 'zod';
+import { AirlockError } from '../core/errors.js';
+
+export interface Located<T> {
+  value: T;
+  file: string;
+  /** file:line:column of the node at `path` (or the file alone when the path has no node). */
+  where(path: readonly PropertyKey[], pointAtKey?: boolean): string;
+}
+
+export function loadYamlFile<S extends z.ZodType>(file: string, schema: S): Located<z.infer<S>> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new AirlockError(missing ? 'NOT_FOUND' : 'CONFIG_INVALID', missing ? 'file not found' : `cannot read: ${(err as Error).message}`, {
+      where: file,
+      hint: missing ? 'check the path, or pass another file with -f' : undefined,
+    });
+  }
+  return parseYamlText(text, file, schema);
+}
+
+export function parseYamlText<S extends z.ZodType>(text: string, file: string, schema: S): Located<z.infer<S>> {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number) => {
+    const p = lines.linePos(offset);
+    return `${file}:${p.line}:${p.col}`;
+  };
+  const syntax = doc.errors[0];
+  if (syntax) {
+    throw new AirlockError('CONFIG_INVALID', `YAML syntax: ${syntax.message.split('\n')[0]}`, {
+      where: at(syntax.pos[0]),
+      hint: 'fix the indentation or quoting at that spot',
+    });
+  }
+  const where = (path: readonly PropertyKey[], pointAtKey = false) => {
+    const offset = offsetOf(doc.contents as Node | null, path, pointAtKey);
+    return offset === undefined ? file : at(offset);
+  };
+  const result = schema.safeParse(doc.toJS() ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const path = issue.path;
+    let keyPath: readonly PropertyKey[] = path;
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') {
+      keyPath = [...path, issue.keys[0]!];
+      message = `unknown key ${JSON.stringify(issue.keys[0])}`;
+    }
+    throw new AirlockError('CONFIG_INVALID', `${formatPath(keyPath)}: ${message}`, {
+      where: where(keyPath, issue.code === 'unrecognized_keys'),
+      hint: hintFor(issue),
+      data: { path: keyPath.map(String) },
+    });
+  }
+  return { value: result.data, file, where };
+}
+
+function hintFor(issue: z.core.$ZodIssue): string | undefined {
+  if (issue.code === 'unrecognized_keys') return 'remove it, or check its spelling against docs/manifest.md';
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'add it';
+  return undefined;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(top level)';
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
+}
+
+/** Offset of the node at `path`; as far as the path goes when part of it is missing. */
+function offsetOf(root: Node | null, path: readonly PropertyKey[], pointAtKey: boolean): number | undefined {
+  let node: unknown = root;
+  let best = root?.range?.[0];
+  path.forEach((key, i) => {
+    if (!node || typeof node !== 'object' || !('items' in node)) return;
+    const items = (node as { items: unknown[] }).items;
+    let next: Node | undefined;
+    let offset: number | undefined;
+    if (isMap(node)) {
+      const pair = items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
+      if (isPair(pair)) {
+        const keyNode = pair.key as Node;
+        next = (pair.value as Node | null) ?? undefined;
+        const last = i === path.length - 1;
+        offset = last && pointAtKey ? keyNode.range?.[0] : next?.range?.[0] ?? keyNode.range?.[0];
+      }
+    } else if (typeof key === 'number') {
+      next = items[key] as Node | undefined;
+      offset = next?.range?.[0];
+    }
+    if (offset !== undefined) best = offset;
+    node = next;
+  });
+  return best;
+}

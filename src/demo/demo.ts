@@ -1,0 +1,70 @@
+// `airlock demo`: the whole pipeline on built-in sample content, no network needed.
+// collect → keygen → pack → verify → load → serve, then print what to try.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '../core/log.js';
+import { collect } from '../collect/collect.js';
+import type { Progress } from '../collect/progress.js';
+import { generateKeys, loadPrivateKey, loadPublicKey } from '../bundle/signing.js';
+import { pack } from '../bundle/pack.js';
+import { verifyBundle } from '../bundle/verify.js';
+import { load } from '../bundle/load.js';
+import { startServer, type RunningServer } from '../server/serve.js';
+import { AirlockError } from '../core/errors.js';
+import { SAMPLE_FILES, startSampleUpstream } from './sample-upstream.js';
+
+export interface DemoOptions {
+  dir?: string;
+  host: string;
+  port: number;
+  log: Logger;
+  progress: Progress;
+  say: (line: string) => void;
+}
+
+export interface DemoResult {
+  dir: string;
+  url: string;
+  bundle: string;
+  store: string;
+  tryLines: string[];
+  server: RunningServer;
+}
+
+export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
+  const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'airlock-demo-')));
+  const upstream = await startSampleUpstream();
+  try {
+    const manifest = join(dir, 'airlock.yaml');
+    await writeFile(manifest, ['version: 1', 'files:', ...SAMPLE_FILES.map((f) => `  - url: ${upstream.base}${f.path}`), ''].join('\n'));
+    opts.say(`1/6 collect   ${manifest} → ${join(dir, 'bastion-store')} (sample upstream ${upstream.base})`);
+    await collect({ manifestFile: manifest, storeDir: join(dir, 'bastion-store'), progress: opts.progress, log: opts.log });
+    opts.say(`2/6 keygen    ${join(dir, 'site.key')}, ${join(dir, 'site.pub')}`);
+    const keys = await generateKeys(join(dir, 'site'));
+    const bundle = join(dir, 'bundle');
+    opts.say(`3/6 pack      → ${bundle} (2 MiB chunks, signed)`);
+    await pack({ storeDir: join(dir, 'bastion-store'), outDir: bundle, chunkSize: 2 * 1024 * 1024, privateKey: loadPrivateKey(keys.privateFile), progress: opts.progress });
+    opts.say('4/6 verify    signature and every chunk');
+    const report = await verifyBundle(bundle, { publicKey: loadPublicKey(keys.publicFile) }, opts.progress);
+    if (!report.ok) throw new AirlockError('BUNDLE_INVALID', 'demo bundle failed verification');
+    const store = join(dir, 'admin-store');
+    opts.say(`5/6 load      → ${store}`);
+    await load({ bundleDir: bundle, storeDir: store, publicKey: loadPublicKey(keys.publicFile), progress: opts.progress });
+  } finally {
+    // From here on the "internet" is gone: everything below is served from the loaded store alone.
+    await upstream.close();
+  }
+  const store = join(dir, 'admin-store');
+  const server = await startServer({ storeDir: store, host: opts.host, port: opts.port, log: opts.log });
+  opts.say(`6/6 serve     ${server.url} (the sample upstream is stopped: this is the closed side)`);
+  const host = new URL(upstream.base).host;
+  const tryLines = [
+    `curl -s ${server.url}/healthz`,
+    `curl -sO ${server.url}/files/${host}${SAMPLE_FILES[0]!.path}`,
+    `curl -s -r 0-15 ${server.url}/files/${host}${SAMPLE_FILES[0]!.path} | xxd`,
+    `node bin/airlock.js store ls --store ${store}`,
+    `node bin/airlock.js verify ${join(dir, 'bundle')} --pubkey ${join(dir, 'site.pub')}`,
+  ];
+  return { dir, url: server.url, bundle: join(dir, 'bundle'), store, tryLines, server };
+}

@@ -1,0 +1,95 @@
+// The one place that touches node:http: turns IncomingMessage into HttpRequest, runs the app, writes
+// the HttpResponse (streaming files and readables with backpressure), and shuts down gracefully.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import type { AddressInfo } from 'node:net';
+import { AirlockError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import type { App } from './app.js';
+import { prefixLabel } from './metrics.js';
+import { isFileBody, type HttpRequest, type HttpResponse } from './route.js';
+
+export interface Listening {
+  server: Server;
+  url: string;
+  address: AddressInfo;
+  close(graceMs?: number): Promise<void>;
+}
+
+export async function listen(app: App, opts: { host: string; port: number; log: Logger }): Promise<Listening> {
+  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
+    void serveOne(app, req, res, opts.log);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new AirlockError('ADDRESS_IN_USE', `${opts.host}:${opts.port} is already in use`, { hint: 'stop the other server or choose another --listen port' })
+          : err,
+      ),
+    );
+    server.listen(opts.port, opts.host, resolve);
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    server,
+    address,
+    url: `http://${host}:${address.port}`,
+    close: (graceMs = 5000) => closeGracefully(server, graceMs),
+  };
+}
+
+async function serveOne(app: App, req: IncomingMessage, res: ServerResponse, log: Logger): Promise<void> {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const request: HttpRequest = {
+    method: req.method ?? 'GET',
+    rawPath: q < 0 ? url : url.slice(0, q),
+    query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)),
+    headers: req.headers,
+    body: req,
+    remoteAddress: req.socket.remoteAddress ?? '',
+  };
+  const response = await app.handle(request);
+  app.metrics.countRequest(prefixLabel(request.rawPath), response.status);
+  try {
+    await writeResponse(res, response, request.method === 'HEAD');
+  } catch (err) {
+    // The client went away mid-body; nothing to answer.
+    log.debug({ err, path: request.rawPath }, 'response aborted');
+    res.destroy();
+  }
+  if (response.headers && typeof response.headers['content-length'] === 'number' && request.method !== 'HEAD') {
+    app.metrics.bytesSent += response.headers['content-length'];
+  }
+}
+
+async function writeResponse(res: ServerResponse, response: HttpResponse, head: boolean): Promise<void> {
+  const body = response.body;
+  const headers = { ...response.headers };
+  if ((typeof body === 'string' || Buffer.isBuffer(body)) && headers['content-length'] === undefined) {
+    headers['content-length'] = Buffer.byteLength(body);
+  }
+  res.writeHead(response.status, headers);
+  if (head || body === undefined) {
+    res.end();
+    return;
+  }
+  if (typeof body === 'string' || Buffer.isBuffer(body)) {
+    res.end(body);
+    return;
+  }
+  const source = isFileBody(body) ? createReadStream(body.file, { start: body.start, end: body.end, highWaterMark: 256 * 1024 }) : (body as Readable);
+  await pipeline(source, res);
+}
+
+async function closeGracefully(server: Server, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), graceMs).unref();
+  await closed;
+  clearTimeout(timer);
+}
