@@ -29,13 +29,16 @@ export async function readChunk(
   const file = path.split('/').pop()!;
   const tar = extract();
   let position = 0;
+  let failure: unknown;
   const refuse = (why: string) => new AirlockError('UNSAFE_PATH', `${file}: ${why}; refused`, { hint: 'this chunk was not written by airlock pack or was altered: do not load it' });
   tar.on('entry', (header, stream, next) => {
     const offset = position + 512;
     position = offset + padded(header.size ?? 0);
+    // The entry stream errors too when the extractor is destroyed; the first failure is what we report.
+    stream.on('error', () => {});
     const fail = (err: unknown) => {
-      stream.resume();
-      next(err as Error);
+      failure ??= err;
+      tar.destroy(err as Error);
     };
     if (header.type !== 'file') return fail(refuse(`entry ${JSON.stringify(header.name)} is a ${header.type}, not a regular file`));
     if (!ENTRY_NAME_RE.test(header.name)) return fail(refuse(`entry ${JSON.stringify(header.name)} is not a blob name`));
@@ -50,6 +53,7 @@ export async function readChunk(
   try {
     await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), tar);
   } catch (err) {
+    if (failure) throw failure;
     if (err instanceof AirlockError) throw err;
     throw new AirlockError('BUNDLE_INVALID', `${file}: not a valid chunk: ${(err as Error).message}`, { hint: 'run `airlock verify` to check the bundle', cause: err });
   }

@@ -81,7 +81,8 @@ async function loadChunks(store: Store, toc: Toc, opts: LoadOptions, missing: Se
           for await (const _ of stream) void _;
           return;
         }
-        const source = `${chunk.file} (${blob.digest})`;
+        const chunkFiles = [...new Set(blob.parts.map((p) => toc.chunks[p.chunk]!.file))].join(', ');
+        const source = `${chunkFiles} (${blob.digest})`;
         bytes += size;
         if (blob.parts.length === 1) {
           await store.blobs.ingest(stream, { digest: blob.digest, size: blob.size, source });

@@ -44,17 +44,13 @@ export function parseYamlText<S extends z.ZodType>(text: string, file: string, s
     const offset = offsetOf(doc.contents as Node | null, path, pointAtKey);
     return offset === undefined ? file : at(offset);
   };
-  const result = schema.safeParse(doc.toJS() ?? {});
+  const result = schema.safeParse(doc.toJS() ?? {}, { reportInput: true });
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const path = issue.path;
-    let keyPath: readonly PropertyKey[] = path;
-    let message = issue.message;
-    if (issue.code === 'unrecognized_keys') {
-      keyPath = [...path, issue.keys[0]!];
-      message = `unknown key ${JSON.stringify(issue.keys[0])}`;
-    }
-    throw new AirlockError('CONFIG_INVALID', `${formatPath(keyPath)}: ${message}`, {
+    const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0]! : undefined;
+    const keyPath: readonly PropertyKey[] = unknownKey === undefined ? path : [...path, unknownKey];
+    throw new AirlockError('CONFIG_INVALID', `${formatPath(path)}: ${describeIssue(issue)}`, {
       where: where(keyPath, issue.code === 'unrecognized_keys'),
       hint: hintFor(issue),
       data: { path: keyPath.map(String) },
@@ -63,9 +59,26 @@ export function parseYamlText<S extends z.ZodType>(text: string, file: string, s
   return { value: result.data, file, where };
 }
 
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown key ${JSON.stringify(issue.keys[0])}`;
+  if (issue.code === 'invalid_type') {
+    if (issue.input === undefined) return `missing (expected ${issue.expected})`;
+    return `expected ${issue.expected}, got ${kindOf(issue.input)}`;
+  }
+  return issue.message;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
 function hintFor(issue: z.core.$ZodIssue): string | undefined {
   if (issue.code === 'unrecognized_keys') return 'remove it, or check its spelling against docs/manifest.md';
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'add it';
+  if (issue.code === 'invalid_type' && issue.expected === 'string' && typeof issue.input === 'number') return 'quote the value so YAML reads it as text';
   return undefined;
 }
 

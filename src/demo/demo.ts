@@ -1,6 +1,6 @@
 // `airlock demo`: the whole pipeline on built-in sample content, no network needed.
 // collect → keygen → pack → verify → load → serve, then print what to try.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../core/log.js';
@@ -34,6 +34,7 @@ export interface DemoResult {
 
 export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'airlock-demo-')));
+  await mkdir(dir, { recursive: true });
   const upstream = await startSampleUpstream();
   try {
     const manifest = join(dir, 'airlock.yaml');

@@ -8,7 +8,7 @@ const sha256Hex = z
 const httpUrl = z
   .string()
   .url('expected an absolute URL such as https://dl.k8s.io/release/v1.33.7/bin/linux/amd64/kubeadm')
-  .refine((u) => /^https?:$/.test(new URL(u).protocol), 'only http:// and https:// URLs can be collected');
+  .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), 'only http:// and https:// URLs can be collected');
 
 export const fileEntrySchema = z
   .object({

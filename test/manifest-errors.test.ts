@@ -1,0 +1,52 @@
+// A user's mistake in airlock.yaml is one line: file:line:column, what is wrong, what to do. No stack.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { airlock } from './helpers/cli.js';
+import { tempDir } from './helpers/tmp.js';
+
+const dir = tempDir();
+
+const cases: { name: string; yaml: string; where: string; says: RegExp }[] = [
+  { name: 'wrong type', yaml: 'version: 1\nfiles: "kubeadm"\n', where: ':2:8', says: /files: expected array, got string "kubeadm"/ },
+  { name: 'unknown top-level key', yaml: 'version: 1\nfils:\n  - url: https://x.invalid/a\n', where: ':2:1', says: /unknown key "fils".*remove it, or check its spelling/ },
+  { name: 'unknown entry key', yaml: 'files:\n  - url: https://x.invalid/a\n    sha: abc\n', where: ':3:5', says: /files\[0\]: unknown key "sha"/ },
+  { name: 'bad URL', yaml: 'files:\n  - url: not a url\n', where: ':2:10', says: /files\[0\]\.url: expected an absolute URL/ },
+  { name: 'unsupported scheme', yaml: 'files:\n  - url: ftp://x.invalid/a\n', where: ':2:10', says: /only http:\/\/ and https:\/\// },
+  { name: 'bad sha256', yaml: 'files:\n  - url: https://x.invalid/a\n    sha256: abc123\n', where: ':3:13', says: /files\[0\]\.sha256: expected 64 lowercase hex/ },
+  { name: 'number for text', yaml: 'files:\n  - url: https://x.invalid/a\n    sha256: 1234\n', where: ':3:13', says: /files\[0\]\.sha256: expected string, got number 1234; quote the value/ },
+  { name: 'missing url', yaml: 'files:\n  - sha256: ' + 'a'.repeat(64) + '\n', where: ':2:5', says: /files\[0\]\.url: missing \(expected string\); add it/ },
+  { name: 'wrong version', yaml: 'version: 2\nfiles: []\n', where: ':1:10', says: /version: expected version: 1/ },
+  { name: 'YAML syntax', yaml: 'files:\n  - url: "unterminated\n', where: ':3:1', says: /YAML syntax: Missing closing "quote; fix the indentation or quoting/ },
+];
+
+describe('bad manifests', () => {
+  for (const c of cases) {
+    it(`${c.name}: exit 2 with file:line:column and a hint`, async () => {
+      const file = join(dir, `${c.name.replace(/\W+/g, '-')}.yaml`);
+      writeFileSync(file, c.yaml);
+      const r = await airlock(['collect', '-f', file, '--store', join(dir, 'store')]);
+      expect(r.code).toBe(2);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines, r.stderr).toHaveLength(1);
+      expect(lines[0]).toContain(`${file}${c.where}`);
+      expect(lines[0]).toMatch(c.says);
+      expect(lines[0]).not.toMatch(/\n\s+at /);
+    });
+  }
+
+  it('a missing manifest says so', async () => {
+    const r = await airlock(['collect', '-f', join(dir, 'nope.yaml'), '--store', join(dir, 'store')]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/nope\.yaml: file not found; check the path/);
+  });
+
+  it('--locked refuses when the manifest and lock disagree, naming the entry', async () => {
+    const manifest = join(dir, 'locked.yaml');
+    writeFileSync(manifest, 'files:\n  - url: https://x.invalid/a\n  - url: https://x.invalid/b\n');
+    writeFileSync(join(dir, 'airlock.lock'), JSON.stringify({ version: 1, tool: 't', entries: { files: [{ url: 'https://x.invalid/a', sha256: 'a'.repeat(64), size: 1 }] } }));
+    const r = await airlock(['collect', '-f', manifest, '--store', join(dir, 'store'), '--locked']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/locked\.yaml:3:5: files\[1\] https:\/\/x\.invalid\/b is not in the lock.*run `airlock collect` without --locked/);
+  });
+});
