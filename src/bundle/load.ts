@@ -1,18 +1,20 @@
-// `airlock load`: check the signature, then stream the chunks that hold missing blobs straight into the
-// store (each blob verified against its digest as it streams), register the artifacts, write a receipt.
-// Idempotent: blobs already present are skipped, so a rerun after kill -9 finishes the job.
+// `airlock load`: check the signature, then copy each missing blob from its place in the chunks (the
+// TOC gives chunk and offset) straight into the store, hashing as it copies and committing only on a
+// digest match; then register the artifacts and write a receipt. Blobs already present are skipped,
+// so it is idempotent and a rerun after kill -9 finishes the job. No chunk is unpacked anywhere else.
 import { join } from 'node:path';
 import { AirlockError } from '../core/errors.js';
-import { parseDigest } from '../core/digest.js';
+import { parseDigest, type Digest } from '../core/digest.js';
 import type { Progress } from '../collect/progress.js';
 import { Store } from '../store/store.js';
+import { rm } from 'node:fs/promises';
 import { tempNameFor } from '../store/atomic-file.js';
-import { VerifiedWriter } from '../store/verified-writer.js';
 import { writeLock } from '../config/lock.js';
+import { KINDS } from '../kinds/registry.js';
 import { checkChunkFiles, openBundle, type SignatureStatus, type TrustOptions } from './open-bundle.js';
-import { indexParts, readChunk, type ExpectedPart } from './chunk-reader.js';
+import { IoPool } from './io-pool.js';
 import { makeReceipt, previousBundles, writeReceipt } from './receipt.js';
-import type { Toc } from './toc.js';
+import { entryName, type Toc } from './toc.js';
 
 export interface LoadOptions extends TrustOptions {
   bundleDir: string;
@@ -44,8 +46,11 @@ export async function load(opts: LoadOptions): Promise<LoadSummary> {
     if (bad.length > 0) {
       throw new AirlockError('BUNDLE_INVALID', `chunk ${bad[0]!.file} is ${bad[0]!.problem}`, { hint: 'copy the bundle again from its medium, then run `airlock verify`', data: { bad } });
     }
-    const bytesLoaded = await loadChunks(store, toc, opts, missing, chunksNeeded);
+    opts.progress.start('load', toc.blobs.filter((b) => missing.has(b.digest)).reduce((n, b) => n + b.size, 0));
+    const bytesLoaded = await loadBlobs(store, toc, opts, missing);
+    opts.progress.done('load', 'blobs');
     const artifacts = await registerArtifacts(store, toc);
+    for (const kind of KINDS) await kind.publish?.(store);
     if (toc.lock) await writeLock(store.paths.lockCopy, toc.lock as never);
     const receipt = await makeReceipt(store, [...(await previousBundles(store.paths.receipt)), toc.id]);
     await writeReceipt(store.paths.receipt, receipt);
@@ -65,44 +70,38 @@ export async function load(opts: LoadOptions): Promise<LoadSummary> {
   }
 }
 
-async function loadChunks(store: Store, toc: Toc, opts: LoadOptions, missing: Set<string>, needed: Set<number>): Promise<number> {
-  const parts = indexParts(toc);
-  // Blobs split across chunks are assembled in a temp file; chunks are read in order.
-  const assembling = new Map<string, VerifiedWriter>();
+/** Extract every missing blob straight from its chunk(s) into the store, in parallel, each verified. */
+async function loadBlobs(store: Store, toc: Toc, opts: LoadOptions, missing: Set<string>): Promise<number> {
+  const pool = new IoPool();
+  const temps = new Set<string>();
   let bytes = 0;
   try {
-    for (const [i, chunk] of toc.chunks.entries()) {
-      if (!needed.has(i)) continue;
-      opts.progress.start(chunk.file, chunk.size);
-      await readChunk(join(opts.bundleDir, chunk.file), i, parts, async ({ blob, part }: ExpectedPart, stream: AsyncIterable<Buffer>) => {
-        const size = blob.parts[part]!.size;
-        opts.progress.advance(chunk.file, size);
-        if (!missing.has(blob.digest)) {
-          for await (const _ of stream) void _;
-          return;
-        }
-        const chunkFiles = [...new Set(blob.parts.map((p) => toc.chunks[p.chunk]!.file))].join(', ');
-        const source = `${chunkFiles} (${blob.digest})`;
-        bytes += size;
-        if (blob.parts.length === 1) {
-          await store.blobs.ingest(stream, { digest: blob.digest, size: blob.size, source });
-          return;
-        }
-        let writer = assembling.get(blob.digest);
-        if (!writer) {
-          writer = await VerifiedWriter.open(tempNameFor('assemble', store.paths.tmpDir), parseDigest(blob.digest).algorithm);
-          assembling.set(blob.digest, writer);
-        }
-        await writer.writeAll(stream);
-        if (part === blob.parts.length - 1) {
-          assembling.delete(blob.digest);
-          await store.blobs.adopt(writer, { digest: blob.digest, size: blob.size, source });
-        }
-      });
-      opts.progress.done(chunk.file, 'loaded');
-    }
+    await Promise.all(
+      toc.blobs
+        .filter((b) => missing.has(b.digest))
+        .map(async (blob) => {
+          const files = blob.parts.map((p) => toc.chunks[p.chunk]!.file);
+          const temp = tempNameFor('load', store.paths.tmpDir);
+          temps.add(temp);
+          const result = await pool.run({
+            op: 'extractBlob',
+            dest: temp,
+            algorithm: parseDigest(blob.digest).algorithm,
+            parts: blob.parts.map((p, i) => ({ file: join(opts.bundleDir, files[i]!), offset: p.offset, size: p.size, name: entryName(blob.digest, blob.parts.length > 1 ? i : undefined) })),
+          });
+          if (result.refused !== undefined) {
+            throw new AirlockError('UNSAFE_PATH', `${files[0]}: ${result.refused}; refused`, { hint: 'this chunk was not written by airlock pack or was altered: do not load it' });
+          }
+          const actual = { digest: `${parseDigest(blob.digest).algorithm}:${result.hex}` as Digest, size: result.size };
+          await store.blobs.adoptFile(temp, actual, { digest: blob.digest, size: blob.size, source: `${[...new Set(files)].join(', ')} (${blob.digest})` });
+          temps.delete(temp);
+          bytes += blob.size;
+          opts.progress.advance('load', blob.size);
+        }),
+    );
   } finally {
-    for (const writer of assembling.values()) await writer.discard();
+    await pool.close();
+    await Promise.all([...temps].map((t) => rm(t, { force: true })));
   }
   return bytes;
 }

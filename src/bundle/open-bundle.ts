@@ -6,6 +6,7 @@ import type { KeyObject } from 'node:crypto';
 import { AirlockError } from '../core/errors.js';
 import { checkSignature, signatureSchema } from './signing.js';
 import { SIG_FILE, TOC_FILE, tocSchema, type Toc } from './toc.js';
+import { checkTiling } from './layout.js';
 
 export interface TrustOptions {
   publicKey?: KeyObject;
@@ -35,6 +36,7 @@ export async function openBundle(dir: string, trust: TrustOptions): Promise<{ to
     throw new AirlockError('BUNDLE_INVALID', `${TOC_FILE}: ${issue.path.join('.')}: ${issue.message}`, { where: tocPath, hint: 'was it written by a newer airlock?' });
   }
   checkParts(parsed.data);
+  checkTiling(parsed.data);
   return { toc: parsed.data, signature };
 }
 

@@ -1,21 +1,21 @@
 // `airlock pack`: every blob the store's artifacts need (minus what a receipt says the other side has)
-// into chunk files, then the TOC and its signature. bundle.json is written last: its presence marks a
-// complete bundle, and a rerun after an interruption starts the directory over.
-import { randomUUID } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+// into chunk files, then the TOC and its signature. The layout is planned first, so chunks are written
+// in parallel by the I/O workers, each hashed once as it is written. bundle.json is written last: its
+// presence marks a complete bundle, and a rerun after an interruption starts the directory over.
+import { randomUUID, type KeyObject } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import type { KeyObject } from 'node:crypto';
 import { AirlockError } from '../core/errors.js';
 import type { Progress } from '../collect/progress.js';
 import { Store } from '../store/store.js';
-import { writeFileAtomic } from '../store/atomic-file.js';
+import { commitRename, tempNameFor, writeFileAtomic } from '../store/atomic-file.js';
 import { TOOL_VERSION } from '../core/version.js';
-import { ChunkWriter } from './chunk-writer.js';
+import { IoPool } from './io-pool.js';
+import { planLayout, type PlannedEntry } from './layout.js';
 import { readReceipt } from './receipt.js';
 import { signBytes } from './signing.js';
-import { BUNDLE_FORMAT, entryName, MIN_CHUNK_SIZE, SIG_FILE, TOC_FILE, type Toc, type TocBlob } from './toc.js';
+import { BUNDLE_FORMAT, chunkFileName, MIN_CHUNK_SIZE, SIG_FILE, TOC_FILE, type Toc } from './toc.js';
 
 export interface PackOptions {
   storeDir: string;
@@ -47,14 +47,21 @@ export async function pack(opts: PackOptions): Promise<PackSummary> {
     const since = opts.sinceReceipt ? await readReceipt(opts.sinceReceipt) : undefined;
     const have = new Set(since?.blobs ?? []);
     const entries = store.find();
-    const wanted = new Map<string, number>();
+    const wanted = new Set<string>();
     for (const { record, recordDigest } of entries) {
-      for (const b of record.blobs) wanted.set(b.digest, b.size);
-      wanted.set(recordDigest, -1);
+      for (const b of record.blobs) wanted.add(b.digest);
+      wanted.add(recordDigest);
     }
-    const toPack = [...wanted.keys()].filter((d) => !have.has(d));
+    const blobs = [];
+    for (const digest of wanted) {
+      if (have.has(digest)) continue;
+      const st = await stat(store.paths.blob(digest)).catch(() => undefined);
+      if (!st) throw new AirlockError('STORE_CORRUPT', `blob ${digest} is missing from the store`, { hint: 'run `airlock store fsck`, then collect again' });
+      blobs.push({ digest, size: st.size });
+    }
     await prepareOutDir(opts.outDir);
-    const { chunks, blobs } = await writeChunks(store, toPack, opts);
+    const layout = planLayout(blobs, opts.chunkSize);
+    const chunks = await writeChunks(store, layout.chunks, opts);
     const lock = existsSync(store.paths.lockCopy) ? JSON.parse(await readFile(store.paths.lockCopy, 'utf8')) : null;
     const toc: Toc = {
       format: BUNDLE_FORMAT,
@@ -64,7 +71,7 @@ export async function pack(opts: PackOptions): Promise<PackSummary> {
       ...(since ? { since: { receipt: since.id, blobs: since.blobs.length } } : {}),
       lock,
       chunks,
-      blobs,
+      blobs: layout.blobs,
       artifacts: entries.map((e) => e.recordDigest),
       totals: { blobs: blobs.length, bytes: blobs.reduce((n, b) => n + b.size, 0) },
     };
@@ -77,7 +84,7 @@ export async function pack(opts: PackOptions): Promise<PackSummary> {
       chunks: chunks.length,
       blobs: blobs.length,
       bytes: toc.totals.bytes,
-      skipped: wanted.size - toPack.length,
+      skipped: wanted.size - blobs.length,
       signed: !!opts.privateKey,
       durationMs: Date.now() - started,
     };
@@ -99,45 +106,25 @@ async function prepareOutDir(dir: string): Promise<void> {
   }
 }
 
-async function writeChunks(store: Store, digests: string[], opts: PackOptions): Promise<{ chunks: Toc['chunks']; blobs: TocBlob[] }> {
-  const chunks: Toc['chunks'] = [];
-  const blobs: TocBlob[] = [];
-  let writer = ChunkWriter.create(opts.outDir, 0);
-  const label = 'pack';
-  opts.progress.start(label);
+async function writeChunks(store: Store, planned: PlannedEntry[][], opts: PackOptions): Promise<Toc['chunks']> {
+  const pool = new IoPool();
+  const temps: string[] = [];
   try {
-    for (const digest of digests) {
-      const path = store.paths.blob(digest);
-      const size = (await stat(path).catch(() => undefined))?.size;
-      if (size === undefined) {
-        throw new AirlockError('STORE_CORRUPT', `blob ${digest} is missing from the store`, { hint: 'run `airlock store fsck`, then collect again' });
-      }
-      const entry: TocBlob = { digest, size, parts: [] };
-      let done = 0;
-      do {
-        let room = writer.room(opts.chunkSize);
-        // Chunks are filled densely: a blob that does not fit the rest of a chunk is split, unless so
-        // little room is left that a part would be mostly header.
-        if (room < size - done && room < Math.min(1 << 20, opts.chunkSize / 16)) {
-          chunks.push(await writer.finish());
-          writer = ChunkWriter.create(opts.outDir, chunks.length);
-          room = writer.room(opts.chunkSize);
-        }
-        const partSize = Math.min(size - done, room);
-        const split = entry.parts.length > 0 || partSize < size;
-        const source = partSize === 0 ? Readable.from([]) : createReadStream(path, { start: done, end: done + partSize - 1, highWaterMark: 1 << 20 });
-        const offset = await writer.add(entryName(digest, split ? entry.parts.length : undefined), source, partSize);
-        entry.parts.push({ chunk: chunks.length, offset, size: partSize });
-        done += partSize;
-        opts.progress.advance(label, partSize);
-      } while (done < size);
-      blobs.push(entry);
-    }
-    if (!writer.isEmpty || chunks.length === 0) chunks.push(await writer.finish());
-    opts.progress.done(label, `${chunks.length} chunks`);
-    return { chunks, blobs };
-  } catch (err) {
-    await writer.abort();
-    throw err;
+    return await Promise.all(
+      planned.map(async (entries, i) => {
+        const file = chunkFileName(i);
+        const target = join(opts.outDir, file);
+        const temp = tempNameFor(target);
+        temps.push(temp);
+        opts.progress.start(file);
+        const r = await pool.run({ op: 'writeChunk', dest: temp, entries: entries.map((e) => ({ name: e.name, src: store.paths.blob(e.digest), start: e.start, size: e.size })) });
+        await commitRename(temp, target);
+        opts.progress.done(file, 'written');
+        return { file, size: r.size!, sha256: r.hex! };
+      }),
+    );
+  } finally {
+    await pool.close();
+    await Promise.all(temps.map((t) => rm(t, { force: true })));
   }
 }

@@ -1,11 +1,9 @@
 // `airlock verify`: check the signature and every chunk's size and sha256, with no store. Every bad
 // chunk is named; none stops the check of the others.
-import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { AirlockError } from '../core/errors.js';
-import { newHash } from '../core/digest.js';
 import type { Progress } from '../collect/progress.js';
-import { Limiter } from '../collect/limiter.js';
+import { IoPool } from './io-pool.js';
 import { checkChunkFiles, openBundle, type SignatureStatus, type TrustOptions } from './open-bundle.js';
 
 export interface VerifyReport {
@@ -21,32 +19,25 @@ export async function verifyBundle(dir: string, trust: TrustOptions, progress: P
   const { toc, signature } = await openBundle(dir, trust);
   const bad = await checkChunkFiles(dir, toc);
   const skip = new Set(bad.map((b) => b.file));
-  const limiter = new Limiter(2);
-  await Promise.all(
-    toc.chunks.map((chunk) =>
-      limiter.run(async () => {
+  const pool = new IoPool();
+  try {
+    await Promise.all(
+      toc.chunks.map(async (chunk) => {
         if (skip.has(chunk.file)) return;
         progress.start(chunk.file, chunk.size);
-        const actual = await hashFile(join(dir, chunk.file), (n) => progress.advance(chunk.file, n));
+        const actual = (await pool.run({ op: 'hashFile', path: join(dir, chunk.file) })).hex;
         if (actual !== chunk.sha256) {
           bad.push({ file: chunk.file, problem: `sha256 ${actual}, expected ${chunk.sha256}` });
           progress.fail(chunk.file, 'sha256 mismatch');
         } else progress.done(chunk.file, 'ok');
       }),
-    ),
-  );
-  progress.finish();
+    );
+  } finally {
+    progress.finish();
+    await pool.close();
+  }
   bad.sort((a, b) => a.file.localeCompare(b.file));
   return { id: toc.id, signature, chunks: toc.chunks.length, bytes: toc.chunks.reduce((n, c) => n + c.size, 0), bad, ok: bad.length === 0 };
-}
-
-async function hashFile(path: string, onBytes: (n: number) => void): Promise<string> {
-  const hash = newHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    hash.update(chunk as Buffer);
-    onBytes((chunk as Buffer).length);
-  }
-  return hash.digest('hex');
 }
 
 export function badChunksError(report: VerifyReport): AirlockError {

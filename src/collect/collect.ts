@@ -85,6 +85,7 @@ export async function collect(opts: CollectOptions): Promise<CollectSummary> {
       for (const artifact of found) await store.addArtifact(artifact);
       artifacts += found.length;
     }
+    for (const kind of KINDS) await kind.publish?.(store);
     await writeLock(lockFile, lock);
     await writeLock(store.paths.lockCopy, lock);
     return { entries: jobs.length, artifacts, ...stats, lockFile, durationMs: Date.now() - started };

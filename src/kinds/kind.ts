@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Logger } from '../core/log.js';
 import type { BlobInfo } from '../store/blob-store.js';
 import type { NewArtifact } from '../store/artifact.js';
-import type { StoreView } from '../store/store.js';
+import type { Store, StoreView } from '../store/store.js';
 import type { Declaration } from '../collect/download.js';
 import type { Route } from '../http/route.js';
 import type { UpstreamHttp } from '../collect/http.js';
@@ -55,6 +55,11 @@ export interface Kind<Entry = unknown, Locked = unknown> {
    */
   collect(entry: Entry, ctx: CollectContext, pinned?: Locked): Promise<CollectResult<Locked>>;
   routes?(opts: ServeOptions): Route[];
+  /**
+   * Rewrite the kind's derived view of the store after its artifacts changed (the OCI kind keeps the
+   * store's index.json listing every image tag). Called by collect and load.
+   */
+  publish?(store: Store): Promise<void>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -2,12 +2,13 @@
 // writes). FsBlobStore keeps blobs as files in the OCI layout; another backend (S3, shared storage)
 // implements the same interfaces and passes the same contract tests.
 import { createReadStream } from 'node:fs';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { parseDigest, type Algorithm, type Digest } from '../core/digest.js';
 import { StorePaths } from './paths.js';
-import { tempNameFor } from './atomic-file.js';
-import { VerifiedWriter, type Expectation } from './verified-writer.js';
+import { commitRename, tempNameFor } from './atomic-file.js';
+import { checkExpectation, VerifiedWriter, type Expectation } from './verified-writer.js';
 
 export interface BlobInfo {
   digest: Digest;
@@ -32,6 +33,11 @@ export interface BlobStore extends BlobReader {
   ingest(source: AsyncIterable<Buffer | Uint8Array> | Iterable<Buffer | Uint8Array>, expect?: Expectation): Promise<BlobInfo & { existed: boolean }>;
   /** Commit a file already written and verified by a VerifiedWriter under this store's tmp/ or partial/. */
   adopt(writer: VerifiedWriter, expect?: Expectation): Promise<BlobInfo>;
+  /**
+   * Commit a complete file written (and fsynced) under this store's tmp/ by someone who hashed it while
+   * writing (the bundle I/O workers): checks `actual` against `expect`, then renames it into place.
+   */
+  adoptFile(tempPath: string, actual: BlobInfo, expect?: Expectation): Promise<BlobInfo>;
   delete(digest: string): Promise<void>;
   list(): AsyncIterable<Digest>;
 }
@@ -75,6 +81,18 @@ export class FsBlobStore implements BlobStore {
   async adopt(writer: VerifiedWriter, expect: Expectation = {}): Promise<BlobInfo> {
     // A concurrent writer of the same blob renames identical bytes onto the same name: harmless.
     return writer.commit((digest) => this.paths.blob(digest), expect);
+  }
+
+  async adoptFile(tempPath: string, actual: BlobInfo, expect: Expectation = {}): Promise<BlobInfo> {
+    try {
+      checkExpectation(actual.digest, actual.size, expect);
+      const target = this.paths.blob(actual.digest);
+      await mkdir(dirname(target), { recursive: true });
+      await commitRename(tempPath, target);
+      return actual;
+    } finally {
+      await rm(tempPath, { force: true });
+    }
   }
 
   async delete(digest: string): Promise<void> {

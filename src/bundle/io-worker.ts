@@ -1,0 +1,165 @@
+// Worker thread for bundle I/O: reads, hashes and writes with positional synchronous I/O in large
+// blocks, so each core hashes at full speed and the main thread only plans and commits.
+// Each task is one file in or one file out; the main thread decides names and renames.
+import { closeSync, fsyncSync, openSync, readSync, write, fstatSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { parentPort } from 'node:worker_threads';
+import { BLOCK, END_OF_ARCHIVE, decodeHeader, encodeHeader, padded } from './tar-header.js';
+import type { IoTask, IoResult } from './io-pool.js';
+
+const BUFFER_SIZE = 4 << 20;
+const buffer = Buffer.allocUnsafe(BUFFER_SIZE);
+const ZEROS = Buffer.alloc(END_OF_ARCHIVE);
+
+/**
+ * Sequential writes that run on libuv's thread pool while this thread reads and hashes the next
+ * block: the write syscall's cost overlaps the hashing. Buffers rotate, at most DEPTH writes in flight.
+ */
+class OverlappedWriter {
+  private static readonly DEPTH = 3;
+  private readonly buffers = Array.from({ length: OverlappedWriter.DEPTH }, () => Buffer.allocUnsafe(BUFFER_SIZE));
+  private readonly inFlight: Promise<void>[] = [];
+  private next = 0;
+  private failure: unknown;
+
+  constructor(private readonly fd: number) {}
+
+  /** A free buffer to fill; waits for the oldest write when all are in flight. */
+  async take(): Promise<Buffer> {
+    if (this.inFlight.length >= OverlappedWriter.DEPTH) await this.inFlight.shift();
+    if (this.failure) throw this.failure;
+    return this.buffers[this.next++ % OverlappedWriter.DEPTH]!;
+  }
+
+  /** Queue `length` bytes of a buffer from take(); writes happen in order (appending fd). */
+  put(buf: Buffer, length: number): void {
+    const previous = this.inFlight[this.inFlight.length - 1] ?? Promise.resolve();
+    this.inFlight.push(previous.then(() => writeAll(this.fd, buf, length)).catch((err) => void (this.failure ??= err)));
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all(this.inFlight.splice(0));
+    if (this.failure) throw this.failure;
+  }
+}
+
+function writeAll(fd: number, buf: Buffer, length: number, offset = 0): Promise<void> {
+  return new Promise((resolve, reject) =>
+    write(fd, buf, offset, length - offset, null, (err, n) => (err ? reject(err) : n < length - offset ? writeAll(fd, buf, length, offset + n).then(resolve, reject) : resolve())),
+  );
+}
+
+function hashFile(path: string): IoResult {
+  const fd = openSync(path, 'r');
+  try {
+    const hash = createHash('sha256');
+    let size = 0;
+    for (let n; (n = readSync(fd, buffer, 0, BUFFER_SIZE, null)) > 0; size += n) hash.update(buffer.subarray(0, n));
+    return { hex: hash.digest('hex'), size };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Copy `size` bytes from `src` at `start` into `out`, feeding each block to `hash`. */
+async function copyRange(src: number, start: number, size: number, out: OverlappedWriter, hash: ReturnType<typeof createHash>, what: string): Promise<void> {
+  for (let done = 0; done < size; ) {
+    const buf = await out.take();
+    const n = readSync(src, buf, 0, Math.min(BUFFER_SIZE, size - done), start + done);
+    if (n === 0) throw new Error(`${what} ended early`);
+    hash.update(buf.subarray(0, n));
+    out.put(buf, n);
+    done += n;
+  }
+}
+
+async function putSmall(out: OverlappedWriter, hash: ReturnType<typeof createHash>, bytes: Buffer): Promise<void> {
+  const buf = await out.take();
+  bytes.copy(buf);
+  hash.update(bytes);
+  out.put(buf, bytes.length);
+}
+
+async function writeChunk(task: Extract<IoTask, { op: 'writeChunk' }>): Promise<IoResult> {
+  const fd = openSync(task.dest, 'wx', 0o644);
+  try {
+    const out = new OverlappedWriter(fd);
+    const hash = createHash('sha256');
+    let size = 0;
+    for (const e of task.entries) {
+      await putSmall(out, hash, encodeHeader(e.name, e.size));
+      const src = openSync(e.src, 'r');
+      try {
+        await copyRange(src, e.start, e.size, out, hash, e.src);
+      } finally {
+        closeSync(src);
+      }
+      const pad = padded(e.size) - e.size;
+      if (pad > 0) await putSmall(out, hash, ZEROS.subarray(0, pad));
+      size += BLOCK + padded(e.size);
+    }
+    await putSmall(out, hash, ZEROS);
+    await out.drain();
+    fsyncSync(fd);
+    return { hex: hash.digest('hex'), size: size + END_OF_ARCHIVE };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function extractBlob(task: Extract<IoTask, { op: 'extractBlob' }>): Promise<IoResult> {
+  const fd = openSync(task.dest, 'wx', 0o644);
+  const out = new OverlappedWriter(fd);
+  try {
+    const hash = createHash(task.algorithm);
+    let size = 0;
+    for (const part of task.parts) {
+      const src = openSync(part.file, 'r');
+      try {
+        const refused = checkEntryHeader(src, part);
+        if (refused) return { refused };
+        await copyRange(src, part.offset, part.size, out, hash, part.file);
+        size += part.size;
+      } finally {
+        closeSync(src);
+      }
+    }
+    await out.drain();
+    fsyncSync(fd);
+    return { hex: hash.digest('hex'), size };
+  } finally {
+    await out.drain().catch(() => undefined);
+    closeSync(fd);
+  }
+}
+
+/** The header before a part must name exactly the entry the TOC lists there, as a regular file. */
+function checkEntryHeader(src: number, part: { offset: number; size: number; name: string }): string | undefined {
+  if (part.offset < BLOCK || readSync(src, buffer, 0, BLOCK, part.offset - BLOCK) !== BLOCK) return `no entry header before offset ${part.offset}`;
+  const header = decodeHeader(buffer.subarray(0, BLOCK));
+  if (!header.checksumOk) return `entry at offset ${part.offset} has a bad header checksum`;
+  if (header.type !== '0') return `entry ${JSON.stringify(header.name)} is of type ${JSON.stringify(header.type)}, not a regular file`;
+  if (header.name !== part.name || header.size !== part.size) {
+    return `entry ${JSON.stringify(header.name)} (${header.size} bytes) at offset ${part.offset} is not the one bundle.json lists there`;
+  }
+  return undefined;
+}
+
+function fileSize(path: string): IoResult {
+  const fd = openSync(path, 'r');
+  try {
+    return { hex: '', size: fstatSync(fd).size };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+parentPort!.on('message', async ({ id, task }: { id: number; task: IoTask }) => {
+  try {
+    const result =
+      task.op === 'hashFile' ? hashFile(task.path) : task.op === 'writeChunk' ? await writeChunk(task) : task.op === 'extractBlob' ? await extractBlob(task) : fileSize(task.path);
+    parentPort!.postMessage({ id, result });
+  } catch (err) {
+    parentPort!.postMessage({ id, error: { message: (err as Error).message, code: (err as NodeJS.ErrnoException).code } });
+  }
+});
