@@ -28,6 +28,8 @@ export function run(cmd: string, args: string[], opts: { cwd?: string; env?: Rec
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    // A child that exits before reading its input closes the pipe; that is not the test's failure.
+    child.stdin.on('error', () => {});
     child.stdin.end(opts.input ?? '');
   });
 }
