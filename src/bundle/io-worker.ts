@@ -15,9 +15,14 @@ const ZEROS = Buffer.alloc(END_OF_ARCHIVE);
  * Sequential writes that run on libuv's thread pool while this thread reads and hashes the next
  * block: the write syscall's cost overlaps the hashing. Buffers rotate, at most DEPTH writes in flight.
  */
+const WRITE_DEPTH = 3;
+// One set per worker, reused by every task: the pool gives a worker one task at a time, and fresh
+// buffers per blob would make memory grow with the number of blobs until the GC catches up.
+const WRITE_BUFFERS = Array.from({ length: WRITE_DEPTH }, () => Buffer.allocUnsafe(BUFFER_SIZE));
+
 class OverlappedWriter {
-  private static readonly DEPTH = 3;
-  private readonly buffers = Array.from({ length: OverlappedWriter.DEPTH }, () => Buffer.allocUnsafe(BUFFER_SIZE));
+  private static readonly DEPTH = WRITE_DEPTH;
+  private readonly buffers = WRITE_BUFFERS;
   private readonly inFlight: Promise<void>[] = [];
   private next = 0;
   private failure: unknown;
