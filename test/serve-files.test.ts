@@ -1,8 +1,8 @@
 // GET/HEAD /files/… with curl: Range, conditional requests, and paths that try to leave the store.
-import { symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServe } from './helpers/cli.js';
+import { run, startServe } from './helpers/cli.js';
 import { curl, ok, writeManifest } from './helpers/pipeline.js';
 import { randomFile, startUpstream } from './helpers/upstream.js';
 import { tempDir } from './helpers/tmp.js';
@@ -87,6 +87,21 @@ describe('serving files', () => {
       expect(r.body.toString()).not.toContain('do not serve');
     });
   }
+
+  it('SIGTERM lets a download in progress finish, then the server exits', async () => {
+    const own = await startServe(join(dir, 'store'));
+    const slow = run('curl', ['-sS', '--limit-rate', '100k', '-o', join(dir, 'slow.bin'), own.url + new URL(fileUrl).pathname]);
+    await new Promise((r) => setTimeout(r, 300));
+    const exited = new Promise<number | null>((resolve) => own.child.once('exit', (code) => resolve(code)));
+    own.child.kill('SIGTERM');
+    const got = await slow;
+    expect(got.code).toBe(0);
+    expect(readFileSync(join(dir, 'slow.bin')).equals(data)).toBe(true);
+    expect(await exited).toBe(0);
+    // and it no longer accepts connections
+    const after = await run('curl', ['-sS', '-o', '/dev/null', own.url + '/healthz']);
+    expect(after.code).not.toBe(0);
+  });
 
   it('unknown files are 404, and other methods are 405', async () => {
     expect((await curl(`${server.url}/files/nowhere/x`)).status).toBe(404);
