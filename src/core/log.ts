@@ -3,8 +3,13 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
-export function createLogger(opts: { level?: string; destination?: number } = {}): Logger {
-  return pino({ level: opts.level ?? process.env.AIRLOCK_LOG_LEVEL ?? 'info', base: undefined }, pino.destination(opts.destination ?? 2));
+/**
+ * JSON lines on stderr. `buffered` (for servers) batches writes so logging every request stays off the
+ * hot path; call `logger.flush()` before exit.
+ */
+export function createLogger(opts: { level?: string; destination?: number; buffered?: boolean } = {}): Logger {
+  const destination = pino.destination({ dest: opts.destination ?? 2, sync: !opts.buffered, minLength: opts.buffered ? 4096 : 0 });
+  return pino({ level: opts.level ?? process.env.AIRLOCK_LOG_LEVEL ?? 'info', base: undefined }, destination);
 }
 
 export const silentLogger: Logger = pino({ level: 'silent' });

@@ -18,9 +18,17 @@ export interface Listening {
   close(graceMs?: number): Promise<void>;
 }
 
-export async function listen(app: App, opts: { host: string; port: number; log: Logger }): Promise<Listening> {
+export interface ListenOptions {
+  host: string;
+  port: number;
+  log: Logger;
+  /** One log line per request (method, path, status, bytes, ms). */
+  accessLog?: boolean;
+}
+
+export async function listen(app: App, opts: ListenOptions): Promise<Listening> {
   const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
-    void serveOne(app, req, res, opts.log);
+    void serveOne(app, req, res, opts.log, opts.accessLog ?? false);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
@@ -42,7 +50,8 @@ export async function listen(app: App, opts: { host: string; port: number; log: 
   };
 }
 
-async function serveOne(app: App, req: IncomingMessage, res: ServerResponse, log: Logger): Promise<void> {
+async function serveOne(app: App, req: IncomingMessage, res: ServerResponse, log: Logger, accessLog: boolean): Promise<void> {
+  const started = accessLog ? performance.now() : 0;
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const request: HttpRequest = {
@@ -62,8 +71,10 @@ async function serveOne(app: App, req: IncomingMessage, res: ServerResponse, log
     log.debug({ err, path: request.rawPath }, 'response aborted');
     res.destroy();
   }
-  if (response.headers && typeof response.headers['content-length'] === 'number' && request.method !== 'HEAD') {
-    app.metrics.bytesSent += response.headers['content-length'];
+  const bytes = request.method !== 'HEAD' && typeof response.headers?.['content-length'] === 'number' ? response.headers['content-length'] : 0;
+  app.metrics.bytesSent += bytes;
+  if (accessLog) {
+    log.info({ method: request.method, path: request.rawPath, status: response.status, bytes, ms: Math.round(performance.now() - started), remote: request.remoteAddress, user: request.user }, 'request');
   }
 }
 
