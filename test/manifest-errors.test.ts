@@ -35,6 +35,12 @@ describe('bad manifests', () => {
     });
   }
 
+  it('an operating-system error is one line with the path, not a stack trace', async () => {
+    const r = await airlock(['keygen', '--out', join(dir, 'no', 'such', 'dir', 'site')]);
+    expect(r.code).toBe(74);
+    expect(r.stderr).toBe(`airlock: ${join(dir, 'no', 'such', 'dir', 'site.key')}: no such file or directory; check the path (ENOENT)\n`);
+  });
+
   it('a missing manifest says so', async () => {
     const r = await airlock(['collect', '-f', join(dir, 'nope.yaml'), '--store', join(dir, 'store')]);
     expect(r.code).toBe(3);

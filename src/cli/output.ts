@@ -19,12 +19,36 @@ export function printError(err: unknown, json: boolean): void {
     const body = err instanceof AirlockError ? err.toJSON() : { code: 'INTERNAL', message: String((err as Error)?.message ?? err) };
     process.stdout.write(JSON.stringify({ error: body }, null, 2) + '\n');
   }
+  const system = systemErrorLine(err);
   if (err instanceof AirlockError) {
     process.stderr.write(`airlock: ${err.oneLine()}\n`);
     if (process.env.AIRLOCK_DEBUG && err.cause) process.stderr.write(`${String((err.cause as Error)?.stack ?? err.cause)}\n`);
+  } else if (system) {
+    process.stderr.write(`airlock: ${system}\n`);
+    if (process.env.AIRLOCK_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
   } else {
     process.stderr.write(`airlock: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
   }
+}
+
+// Errors from the operating system about the user's files and disks: not bugs, so no stack trace.
+const SYSTEM_ERRORS: Record<string, string> = {
+  EACCES: 'permission denied; run as a user who may write there, or choose another path',
+  EPERM: 'operation not permitted; check ownership and permissions',
+  ENOSPC: 'no space left on the device; free space or choose another disk',
+  EROFS: 'the filesystem is read-only; choose a writable path',
+  EDQUOT: 'disk quota exceeded',
+  ENOENT: 'no such file or directory; check the path',
+  ENOTDIR: 'a part of the path is not a directory; check the path',
+  EISDIR: 'is a directory, not a file; check the path',
+  EMFILE: 'too many open files; raise the limit (ulimit -n)',
+};
+
+export function systemErrorLine(err: unknown): string | undefined {
+  const e = err as NodeJS.ErrnoException;
+  const advice = e && typeof e.code === 'string' ? SYSTEM_ERRORS[e.code] : undefined;
+  if (!advice) return undefined;
+  return `${e.path ? `${e.path}: ` : ''}${advice} (${e.code})`;
 }
 
 /** Parse a "host:port" listen address; port 0 means any free port. */

@@ -68,6 +68,9 @@ export function isAirlockError(err: unknown, code?: ErrorCode): err is AirlockEr
   return err instanceof AirlockError && (code === undefined || err.code === code);
 }
 
+/** Exit status for a failure: the code's own, 74 (EX_IOERR) for an operating-system error, else 70. */
 export function exitCodeOf(err: unknown): number {
-  return err instanceof AirlockError ? ERROR_CODES[err.code].exit : ERROR_CODES.INTERNAL.exit;
+  if (err instanceof AirlockError) return ERROR_CODES[err.code].exit;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? 74 : ERROR_CODES.INTERNAL.exit;
 }
