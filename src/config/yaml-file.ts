@@ -12,7 +12,7 @@ export interface Located<T> {
   where(path: readonly PropertyKey[], pointAtKey?: boolean): string;
 }
 
-export function loadYamlFile<S extends z.ZodType>(file: string, schema: S): Located<z.infer<S>> {
+export function loadYamlFile<S extends z.ZodType>(file: string, schema: S, docs = 'docs/manifest.md'): Located<z.infer<S>> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -23,10 +23,10 @@ export function loadYamlFile<S extends z.ZodType>(file: string, schema: S): Loca
       hint: missing ? 'check the path, or pass another file with -f' : undefined,
     });
   }
-  return parseYamlText(text, file, schema);
+  return parseYamlText(text, file, schema, docs);
 }
 
-export function parseYamlText<S extends z.ZodType>(text: string, file: string, schema: S): Located<z.infer<S>> {
+export function parseYamlText<S extends z.ZodType>(text: string, file: string, schema: S, docs = 'docs/manifest.md'): Located<z.infer<S>> {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number) => {
@@ -52,7 +52,7 @@ export function parseYamlText<S extends z.ZodType>(text: string, file: string, s
     const keyPath: readonly PropertyKey[] = unknownKey === undefined ? path : [...path, unknownKey];
     throw new AirlockError('CONFIG_INVALID', `${formatPath(path)}: ${describeIssue(issue)}`, {
       where: where(keyPath, issue.code === 'unrecognized_keys'),
-      hint: hintFor(issue),
+      hint: hintFor(issue, docs),
       data: { path: keyPath.map(String) },
     });
   }
@@ -75,8 +75,8 @@ function kindOf(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
-function hintFor(issue: z.core.$ZodIssue): string | undefined {
-  if (issue.code === 'unrecognized_keys') return 'remove it, or check its spelling against docs/manifest.md';
+function hintFor(issue: z.core.$ZodIssue, docs: string): string | undefined {
+  if (issue.code === 'unrecognized_keys') return `remove it, or check its spelling against ${docs}`;
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'add it';
   if (issue.code === 'invalid_type' && issue.expected === 'string' && typeof issue.input === 'number') return 'quote the value so YAML reads it as text';
   return undefined;

@@ -37,16 +37,3 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       })()),
   };
 }
-
-/** Resolve when SIGINT or SIGTERM arrives; used by the long-running commands. */
-export function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (sig: NodeJS.Signals) => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-      resolve(sig);
-    };
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
-  });
-}

@@ -31,6 +31,8 @@ const CLIENTS = {
   ip: 'iproute2',
   nft: 'nftables',
   jq: 'jq',
+  pgrep: 'procps',
+  sysctl: 'procps',
 };
 
 const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd} || test -x /usr/sbin/${cmd}`], { stdio: 'ignore' }).status === 0;

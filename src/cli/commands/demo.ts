@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { runDemo } from '../../demo/demo.js';
-import { untilSignal } from '../../server/serve.js';
+import { untilSignal } from '../signals.js';
 import { parseListen, printResult } from '../output.js';
 import { commandLogger, commandProgress, jsonOption } from './common.js';
 

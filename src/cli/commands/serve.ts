@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { startServer, untilSignal } from '../../server/serve.js';
+import { startServer } from '../../server/serve.js';
+import { untilSignal } from '../signals.js';
 import { parseListen, printResult } from '../output.js';
 import { commandLogger, jsonOption, storeOption } from './common.js';
 

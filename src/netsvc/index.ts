@@ -1,0 +1,54 @@
+// What `airlock serve` calls to run DNS and NTP next to HTTP: starts each service site.yaml enables
+// (a `dns:` / `ntp:` section without `enabled: false`), on its configured or overridden addresses, and
+// returns the bound addresses (port 0 resolved) and one close() for all of them.
+import type { Site } from '../config/site.js';
+import type { Logger } from '../core/log.js';
+import { parseListen } from '../cli/output.js';
+import { dnsListen, startDns } from '../dns/index.js';
+import { ntpListen, startNtp } from '../ntp/index.js';
+
+export interface NetworkServicesOptions {
+  logger: Logger;
+  /** Force a service on (true) or off (false); undefined = as site.yaml says. */
+  dns?: boolean;
+  ntp?: boolean;
+  /** Listen addresses ("HOST:PORT") replacing site.yaml's, e.g. 127.0.0.1:0 in tests. */
+  listenOverride?: { dns?: string[]; ntp?: string[] };
+}
+
+export interface NetworkServices {
+  addresses: { dns?: string[]; ntp?: string[] };
+  close(): Promise<void>;
+}
+
+export function dnsEnabled(site: Site, force?: boolean): boolean {
+  return force ?? (site.dns !== undefined && site.dns.enabled !== false);
+}
+
+export function ntpEnabled(site: Site, force?: boolean): boolean {
+  return force ?? (site.ntp !== undefined && site.ntp.enabled !== false);
+}
+
+export async function startNetworkServices(site: Site, opts: NetworkServicesOptions): Promise<NetworkServices> {
+  const closers: Array<() => Promise<void>> = [];
+  const addresses: NetworkServices['addresses'] = {};
+  const close = async () => void (await Promise.all(closers.splice(0).map((c) => c())));
+  try {
+    if (dnsEnabled(site, opts.dns)) {
+      const dns = await startDns(site, (opts.listenOverride?.dns ?? dnsListen(site)).map(parseListen), opts.logger);
+      closers.push(dns.close);
+      addresses.dns = dns.addresses;
+      opts.logger.info({ addresses: dns.addresses }, 'dns listening');
+    }
+    if (ntpEnabled(site, opts.ntp)) {
+      const ntp = await startNtp(site, (opts.listenOverride?.ntp ?? ntpListen(site)).map(parseListen), opts.logger);
+      closers.push(ntp.close);
+      addresses.ntp = ntp.addresses;
+      opts.logger.info({ addresses: ntp.addresses }, 'ntp listening');
+    }
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { addresses, close };
+}
