@@ -1,20 +1,57 @@
-// The README's first command: `airlock demo` runs the whole pipeline offline and serves the result.
+// The README's first command: `airlock demo` runs the whole pipeline offline and serves the result over
+// HTTP (files, registry), DNS and NTP. Checked with the clients a user would type from its try-lines.
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { airlock } from './helpers/cli.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { airlock, airlockProcess, run } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 
 describe('airlock demo', () => {
-  it('collects, packs, verifies, loads and serves the samples with no network', async () => {
-    const dir = tempDir();
-    const r = await airlock(['demo', '--dir', join(dir, 'd'), '--listen', '127.0.0.1:0', '--no-serve', '--json']);
-    expect(r.code, r.stderr).toBe(0);
-    const result = JSON.parse(r.stdout);
-    expect(result.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(result.tryLines.some((l: string) => l.includes('/files/'))).toBe(true);
-    const ls = JSON.parse((await airlock(['store', 'ls', '--store', result.store, '--json'])).stdout);
+  const dir = tempDir();
+  const child = airlockProcess(['demo', '--dir', join(dir, 'd'), '--listen', '127.0.0.1:0', '--json']);
+  afterAll(() => void child.kill('SIGTERM'));
+  let out = '';
+  const result = new Promise<{ url: string; dns: string; ntp: string; store: string; tryLines: string[] }>((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      try {
+        resolve(JSON.parse(out));
+      } catch {
+        // not complete yet
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`demo exited ${code}`)));
+  });
+
+  it('collects, packs, verifies and loads the samples with no network, and serves them', async () => {
+    const r = await result;
+    expect(r.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const ls = JSON.parse((await airlock(['store', 'ls', '--store', r.store, '--json'])).stdout);
     expect(ls.filter((a: { kind: string }) => a.kind === 'file')).toHaveLength(4);
-    const fsck = JSON.parse((await airlock(['store', 'fsck', '--store', result.store, '--json'])).stdout);
-    expect(fsck.ok).toBe(true);
+    expect(ls.filter((a: { kind: string }) => a.kind === 'oci').length).toBeGreaterThan(0);
+    const health = await run('curl', ['-sf', `${r.url}/healthz`]);
+    expect(health.stdout).toContain('ok');
+  });
+
+  it('its try-lines work: a file with curl, the image with skopeo', async () => {
+    const r = await result;
+    const fileLine = r.tryLines.find((l) => l.startsWith('curl -sO'))!;
+    const fetched = await run('curl', ['-sf', '-o', join(dir, 'kubeadm'), fileLine.split(' ').pop()!]);
+    expect(fetched.code).toBe(0);
+    const inspectLine = r.tryLines.find((l) => l.startsWith('skopeo inspect'))!;
+    const inspected = await run('sh', ['-c', inspectLine]);
+    expect(inspected.code, inspected.stderr).toBe(0);
+    expect(JSON.parse(inspected.stdout).RepoTags).toContain('1.0');
+  });
+
+  it('answers DNS for the site (dig) and NTP (chronyd)', async () => {
+    const r = await result;
+    const [host, port] = r.dns.split(':');
+    const a = await run('dig', [`@${host}`, '-p', port!, 'registry.airgap.internal', 'A', '+short']);
+    expect(a.stdout.trim()).toBe('127.0.0.1');
+    const ptr = await run('dig', [`@${host}`, '-p', port!, '-x', '127.0.0.1', '+short']);
+    expect(ptr.stdout.trim()).toBe('admin.airgap.internal.');
+    const [ntpHost, ntpPort] = r.ntp.split(':');
+    const q = await run('chronyd', ['-Q', '-t', '10', `server ${ntpHost} port ${ntpPort} iburst maxsamples 1`]);
+    expect(q.stderr).toMatch(/System clock wrong by -?\d+\.\d+ seconds \(ignored\)/);
   });
 });

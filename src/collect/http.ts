@@ -43,7 +43,14 @@ export class UpstreamHttp {
       }
       if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location && redirects++ < 10) {
         await res.body.dump();
-        current = new URL(String(res.headers.location), current).toString();
+        const next = new URL(String(res.headers.location), current);
+        // Credentials never follow a redirect to another origin (registries redirect blobs to presigned
+        // S3/CDN URLs, which refuse a second auth mechanism and must not see the registry's token).
+        if (next.origin !== new URL(current).origin && init.headers?.authorization !== undefined) {
+          const { authorization: _dropped, ...rest } = init.headers;
+          init = { ...init, headers: rest };
+        }
+        current = next.toString();
         continue;
       }
       if (isRetryableStatus(res.statusCode) && ++attempt < this.retry.attempts) {

@@ -46,7 +46,8 @@ export function parseYamlText<S extends z.ZodType>(text: string, file: string, s
   };
   const result = schema.safeParse(doc.toJS() ?? {}, { reportInput: true });
   if (!result.success) {
-    const issue = result.error.issues[0]!;
+    // A misspelt key also makes the right key "missing": report the misspelling, it is the cause.
+    const issue = result.error.issues.find((i) => i.code === 'unrecognized_keys') ?? result.error.issues[0]!;
     const path = issue.path;
     const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0]! : undefined;
     const keyPath: readonly PropertyKey[] = unknownKey === undefined ? path : [...path, unknownKey];

@@ -9,6 +9,8 @@ export type { Logger };
  */
 export function createLogger(opts: { level?: string; destination?: number; buffered?: boolean } = {}): Logger {
   const destination = pino.destination({ dest: opts.destination ?? 2, sync: !opts.buffered, minLength: opts.buffered ? 4096 : 0 });
+  // A quiet server still shows its lines within a second.
+  if (opts.buffered) setInterval(() => destination.flush(), 1000).unref();
   return pino({ level: opts.level ?? process.env.AIRLOCK_LOG_LEVEL ?? 'info', base: undefined }, destination);
 }
 

@@ -12,7 +12,20 @@ import { verifyBundle } from '../bundle/verify.js';
 import { load } from '../bundle/load.js';
 import { startServer, type RunningServer } from '../server/serve.js';
 import { AirlockError } from '../core/errors.js';
-import { SAMPLE_FILES, startSampleUpstream } from './sample-upstream.js';
+import { loadSite } from '../config/site.js';
+import { SAMPLE_FILES, SAMPLE_IMAGE, startSampleUpstream, writeSampleImageLayout } from './sample-upstream.js';
+
+// The demo's closed network: everything on loopback, DNS and NTP on free high ports.
+const DEMO_SITE = `version: 1
+domain: airgap.internal
+admin: { name: admin, address: 127.0.0.1 }
+services: [ registry, repo, files ]
+dns:
+  listen: [ "127.0.0.1:0" ]
+ntp:
+  listen: [ "127.0.0.1:0" ]
+  stratum: 8
+`;
 
 export interface DemoOptions {
   dir?: string;
@@ -26,6 +39,8 @@ export interface DemoOptions {
 export interface DemoResult {
   dir: string;
   url: string;
+  dns: string;
+  ntp: string;
   bundle: string;
   store: string;
   tryLines: string[];
@@ -38,7 +53,19 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const upstream = await startSampleUpstream();
   try {
     const manifest = join(dir, 'airlock.yaml');
-    await writeFile(manifest, ['version: 1', 'files:', ...SAMPLE_FILES.map((f) => `  - url: ${upstream.base}${f.path}`), ''].join('\n'));
+    const imageLayout = await writeSampleImageLayout(join(dir, 'sample-image'));
+    await writeFile(
+      manifest,
+      [
+        'version: 1',
+        'files:',
+        ...SAMPLE_FILES.map((f) => `  - url: ${upstream.base}${f.path}`),
+        'images:',
+        `  - layout: ${imageLayout}`,
+        `    name: ${SAMPLE_IMAGE.name}`,
+        '',
+      ].join('\n'),
+    );
     opts.say(`1/6 collect   ${manifest} → ${join(dir, 'bastion-store')} (sample upstream ${upstream.base})`);
     await collect({ manifestFile: manifest, storeDir: join(dir, 'bastion-store'), progress: opts.progress, log: opts.log });
     opts.say(`2/6 keygen    ${join(dir, 'site.key')}, ${join(dir, 'site.pub')}`);
@@ -57,15 +84,24 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     await upstream.close();
   }
   const store = join(dir, 'admin-store');
-  const server = await startServer({ storeDir: store, host: opts.host, port: opts.port, log: opts.log });
-  opts.say(`6/6 serve     ${server.url} (the sample upstream is stopped: this is the closed side)`);
+  const siteFile = join(dir, 'site.yaml');
+  await writeFile(siteFile, DEMO_SITE);
+  const server = await startServer({ storeDir: store, host: opts.host, port: opts.port, log: opts.log, site: loadSite(siteFile), accessLog: false });
+  const dns = new URL(`dns://${server.network.dns![0]}`);
+  const ntp = new URL(`ntp://${server.network.ntp![0]}`);
+  opts.say(`6/6 serve     ${server.url}, DNS ${dns.host}, NTP ${ntp.host} (the sample upstream is stopped: this is the closed side)`);
   const host = new URL(upstream.base).host;
   const tryLines = [
     `curl -s ${server.url}/healthz`,
     `curl -sO ${server.url}/files/${host}${SAMPLE_FILES[0]!.path}`,
     `curl -s -r 0-15 ${server.url}/files/${host}${SAMPLE_FILES[0]!.path} | xxd`,
+    `skopeo inspect --tls-verify=false docker://${new URL(server.url).host}/${SAMPLE_IMAGE.name}:${SAMPLE_IMAGE.tag}`,
+    `skopeo copy --src-tls-verify=false docker://${new URL(server.url).host}/${SAMPLE_IMAGE.name}:${SAMPLE_IMAGE.tag} oci:${join(dir, 'pulled')}:${SAMPLE_IMAGE.tag}`,
+    `dig @${dns.hostname} -p ${dns.port} registry.airgap.internal +short`,
+    `dig @${dns.hostname} -p ${dns.port} -x 127.0.0.1 +short`,
+    `chronyd -Q -t 10 'server ${ntp.hostname} port ${ntp.port} iburst maxsamples 1'`,
     `node bin/airlock.js store ls --store ${store}`,
     `node bin/airlock.js verify ${join(dir, 'bundle')} --pubkey ${join(dir, 'site.pub')}`,
   ];
-  return { dir, url: server.url, bundle: join(dir, 'bundle'), store, tryLines, server };
+  return { dir, url: server.url, dns: dns.host, ntp: ntp.host, bundle: join(dir, 'bundle'), store, tryLines, server };
 }

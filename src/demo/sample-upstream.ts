@@ -4,6 +4,10 @@
 import { createServer, type Server } from 'node:http';
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { END_OF_ARCHIVE, encodeHeader, padded } from '../bundle/tar-header.js';
 
 export interface SampleFile {
   path: string;
@@ -39,4 +43,36 @@ export async function startSampleUpstream(): Promise<{ base: string; close(): Pr
     base,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** The demo's sample container image: one tiny layer, written as an OCI image layout by hand. */
+export const SAMPLE_IMAGE = { name: 'sample.invalid/airlock/hello', tag: '1.0' };
+
+/** Write the sample image as an OCI layout under `dir` (deterministic: same bytes every run). */
+export async function writeSampleImageLayout(dir: string): Promise<string> {
+  const text = Buffer.from('hello from the closed side of the airlock\n');
+  const layerTar = Buffer.concat([encodeHeader('hello.txt', text.length), text, Buffer.alloc(padded(text.length) - text.length + END_OF_ARCHIVE)]);
+  const layer = gzipSync(layerTar, { level: 9 });
+  const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+  const config = Buffer.from(
+    JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Cmd: ['/hello.txt'] }, rootfs: { type: 'layers', diff_ids: [sha(layerTar)] } }),
+  );
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(config), size: config.length },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha(layer), size: layer.length }],
+    }),
+  );
+  await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
+  for (const b of [layer, config, manifest]) await writeFile(join(dir, 'blobs', 'sha256', sha(b).slice(7)), b);
+  await writeFile(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+  const index = {
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha(manifest), size: manifest.length, annotations: { 'org.opencontainers.image.ref.name': SAMPLE_IMAGE.tag } }],
+  };
+  await writeFile(join(dir, 'index.json'), JSON.stringify(index));
+  return dir;
 }

@@ -1,7 +1,6 @@
 // The one place that touches node:http: turns IncomingMessage into HttpRequest, runs the app, writes
 // the HttpResponse (streaming files and readables with backpressure), and shuts down gracefully.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -101,7 +100,7 @@ async function writeResponse(res: ServerResponse, response: HttpResponse, head: 
       res.end(await readRange(body.file, body.start ?? 0, length));
       return;
     }
-    await pipeline(createReadStream(body.file, { start: body.start, end: body.end, highWaterMark: 1 << 20 }), res);
+    await sendFile(res, body.file, body.start ?? 0, body.end);
     return;
   }
   await pipeline(body as Readable, res);
@@ -116,6 +115,44 @@ async function readRange(file: string, start: number, length: number): Promise<B
     const { bytesRead } = await handle.read(buf, 0, length, start);
     if (bytesRead !== length) throw new Error(`${file} is shorter than expected`);
     return buf;
+  } finally {
+    await handle.close();
+  }
+}
+
+const SEND_CHUNK = 512 * 1024;
+/** Send buffers are recycled across responses: no per-chunk allocation, flat memory under load. */
+const sendBuffers: Buffer[] = [];
+const takeBuffer = () => sendBuffers.pop() ?? Buffer.allocUnsafeSlow(SEND_CHUNK);
+const giveBuffer = (b: Buffer) => void (sendBuffers.length < 64 && sendBuffers.push(b));
+
+/**
+ * Stream a file with two buffers: read the next chunk while the socket sends the previous one, and
+ * reuse a buffer only after its write callback (the kernel has the bytes). Reads are asynchronous, so
+ * a cold disk never stalls the event loop.
+ */
+async function sendFile(res: ServerResponse, file: string, start: number, end: number | undefined): Promise<void> {
+  const handle = await open(file, 'r');
+  const buffers = [takeBuffer(), takeBuffer()];
+  let pending: Promise<void> = Promise.resolve();
+  try {
+    const last = end ?? (await handle.stat()).size - 1;
+    let closed = false;
+    res.once('close', () => (closed = true));
+    for (let pos = start, i = 0; pos <= last; i ^= 1) {
+      const buf = buffers[i]!;
+      const { bytesRead } = await handle.read(buf, 0, Math.min(SEND_CHUNK, last - pos + 1), pos);
+      if (bytesRead === 0) throw new Error(`${file} is shorter than expected`);
+      pos += bytesRead;
+      await pending;
+      if (closed) throw new Error('client went away');
+      const chunk = bytesRead === SEND_CHUNK ? buf : buf.subarray(0, bytesRead);
+      pending = new Promise<void>((resolve, reject) => res.write(chunk, (err) => (err ? reject(err) : resolve())));
+      pending.catch(() => undefined);
+    }
+    await pending;
+    await new Promise<void>((resolve) => res.end(resolve));
+    for (const b of buffers) giveBuffer(b);
   } finally {
     await handle.close();
   }

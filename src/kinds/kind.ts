@@ -5,6 +5,7 @@ import type { Logger } from '../core/log.js';
 import type { BlobInfo } from '../store/blob-store.js';
 import type { NewArtifact } from '../store/artifact.js';
 import type { Store, StoreView } from '../store/store.js';
+import type { Authenticator } from '../http/auth.js';
 import type { Declaration } from '../collect/download.js';
 import type { Route } from '../http/route.js';
 import type { UpstreamHttp } from '../collect/http.js';
@@ -36,6 +37,14 @@ export interface ServeOptions {
   /** Read-only view of the store; the only thing routes may touch. */
   store: StoreView;
   log: Logger;
+  /** The writable store, for kinds that accept uploads (the OCI registry's push). Absent: read-only. */
+  writable?: Store;
+  /** Credential checks for writes (and for reads when anonymous access is off). Absent: no writes. */
+  auth?: Authenticator;
+  /** Anonymous reads (default true). */
+  anonymousPull?: boolean;
+  /** Whether clients may delete content (default false). */
+  allowDelete?: boolean;
 }
 
 export interface Kind<Entry = unknown, Locked = unknown> {

@@ -1,8 +1,9 @@
 // The explicit list of content kinds. Adding a kind means adding its folder and one line here.
 import type { AnyKind } from './kind.js';
 import { fileKind } from './file/index.js';
+import { ociKind } from './oci/index.js';
 
-export const KINDS: readonly AnyKind[] = [fileKind];
+export const KINDS: readonly AnyKind[] = [fileKind, ociKind];
 
 export function kindNamed(name: string): AnyKind | undefined {
   return KINDS.find((k) => k.name === name);

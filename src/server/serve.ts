@@ -3,7 +3,10 @@
 import type { Logger } from '../core/log.js';
 import { createApp } from '../http/app.js';
 import { listen } from '../http/node-adapter.js';
+import { HtpasswdAuth } from '../http/auth.js';
 import { KINDS } from '../kinds/registry.js';
+import type { Site } from '../config/site.js';
+import { startNetworkServices, type NetworkServices } from '../netsvc/index.js';
 import { Store } from '../store/store.js';
 
 export interface ServeOptions {
@@ -11,29 +14,62 @@ export interface ServeOptions {
   host: string;
   port: number;
   log: Logger;
+  /** Apache htpasswd file (bcrypt entries): users who may push (and pull when anonymous pull is off). */
+  htpasswd?: string;
+  /** Anonymous reads; default true. */
+  anonymousPull?: boolean;
+  /** Let authenticated clients delete content; default false. */
+  allowDelete?: boolean;
+  /** site.yaml: DNS and NTP start next to HTTP when it enables them. */
+  site?: Site;
+  /** One log line per HTTP request; default true. */
+  accessLog?: boolean;
 }
 
 export interface RunningServer {
   url: string;
+  /** Bound addresses of the network services site.yaml enabled (port 0 resolved). */
+  network: NetworkServices['addresses'];
   store: Store;
   close(): Promise<void>;
 }
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const store = await Store.open(opts.storeDir);
-  const routes = KINDS.flatMap((kind) => kind.routes?.({ store, log: opts.log.child({ kind: kind.name }) }) ?? []);
+  const auth = opts.htpasswd ? HtpasswdAuth.fromFile(opts.htpasswd) : undefined;
+  const routes = KINDS.flatMap(
+    (kind) =>
+      kind.routes?.({
+        store,
+        log: opts.log.child({ kind: kind.name }),
+        writable: store,
+        auth,
+        anonymousPull: opts.anonymousPull ?? true,
+        allowDelete: opts.allowDelete ?? false,
+      }) ?? [],
+  );
   const app = createApp({ routes, log: opts.log });
-  const http = await listen(app, { host: opts.host, port: opts.port, log: opts.log });
-  opts.log.info({ url: http.url, store: store.paths.root }, 'serving');
+  const http = await listen(app, { host: opts.host, port: opts.port, log: opts.log, accessLog: opts.accessLog ?? true });
+  let network: NetworkServices | undefined;
+  try {
+    network = opts.site ? await startNetworkServices(opts.site, { logger: opts.log }) : undefined;
+  } catch (err) {
+    await http.close();
+    store.close();
+    throw err;
+  }
+  opts.log.info({ url: http.url, store: store.paths.root, ...network?.addresses }, 'serving');
   let closing: Promise<void> | undefined;
   return {
     url: http.url,
+    network: network?.addresses ?? {},
     store,
     close: () =>
       (closing ??= (async () => {
-        await http.close();
+        await Promise.all([http.close(), network?.close()]);
         store.close();
         opts.log.info('stopped');
+        opts.log.flush();
       })()),
   };
 }

@@ -8,10 +8,11 @@ import { register as load } from './load.js';
 import { register as serve } from './serve.js';
 import { register as store } from './store.js';
 import { register as demo } from './demo.js';
+import { register as push } from './push.js';
 import { register as dns } from './dns.js';
 import { register as ntp } from './ntp.js';
 import { register as gateway } from './gateway.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [demo, collect, keygen, pack, verify, load, serve, store, dns, ntp, gateway];
+export const COMMANDS: RegisterCommand[] = [demo, collect, keygen, pack, verify, load, serve, push, store, dns, ntp, gateway];

@@ -1,20 +1,50 @@
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { loadSite } from '../../config/site.js';
+import { createLogger } from '../../core/log.js';
 import { startServer } from '../../server/serve.js';
 import { untilSignal } from '../signals.js';
 import { parseListen, printResult } from '../output.js';
-import { commandLogger, jsonOption, storeOption } from './common.js';
+import { jsonOption, storeOption } from './common.js';
 
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('serve the store: files, and every other kind, on one HTTP listener')
+    .description('serve the store on one HTTP listener (files, registry, …), plus DNS and NTP when site.yaml enables them')
     .addOption(storeOption())
-    .option('--listen <host:port>', 'HTTP address', '0.0.0.0:8080')
+    .option('--site <file>', 'site.yaml: start DNS and NTP as it says; its http.listen and http.htpasswd are the defaults')
+    .option('--listen <host:port>', 'HTTP address (default: site.yaml http.listen, else 0.0.0.0:8080)')
+    .option('--htpasswd <file>', 'Apache htpasswd file (bcrypt, `htpasswd -B`): users who may push to the registry')
+    .option('--anonymous-pull', 'anyone may pull (the default)')
+    .option('--no-anonymous-pull', 'pulls need credentials from --htpasswd too')
+    .option('--allow-delete', 'authenticated users may delete manifests, tags and blobs')
+    .option('--no-access-log', 'do not log one line per HTTP request')
     .addOption(jsonOption())
     .action(async (o) => {
-      const { host, port } = parseListen(o.listen);
-      const server = await startServer({ storeDir: o.store, host, port, log: commandLogger('info') });
-      printResult(o, { url: server.url }, () => `airlock serving ${server.store.paths.root} at ${server.url}`);
+      const site = o.site ? loadSite(o.site) : undefined;
+      // Paths in site.yaml are relative to site.yaml, not to where serve was started.
+      const siteHtpasswd = site?.http?.htpasswd ? resolve(dirname(o.site), site.http.htpasswd) : undefined;
+      const { host, port } = parseListen(o.listen ?? site?.http?.listen ?? '0.0.0.0:8080');
+      const server = await startServer({
+        storeDir: o.store,
+        host,
+        port,
+        log: createLogger({ level: process.env.AIRLOCK_LOG_LEVEL ?? 'info', buffered: true }),
+        htpasswd: o.htpasswd ?? siteHtpasswd,
+        anonymousPull: o.anonymousPull !== false,
+        allowDelete: !!o.allowDelete,
+        site,
+        accessLog: o.accessLog !== false,
+      });
+      const result = { url: server.url, ...server.network };
+      printResult(o, result, () =>
+        [
+          `airlock serving ${server.store.paths.root}`,
+          `  http ${server.url}`,
+          ...(server.network.dns ?? []).map((a) => `  dns  ${a} (udp+tcp)`),
+          ...(server.network.ntp ?? []).map((a) => `  ntp  ${a} (udp)`),
+        ].join('\n'),
+      );
       await untilSignal();
       await server.close();
     });
