@@ -118,7 +118,8 @@ async function fetchOne(store: Store, http: UpstreamHttp, decl: Declaration, pro
 function planJobs(manifest: ReturnType<typeof loadManifest>, lock: LockFile | undefined, locked: boolean): Job[] {
   const jobs: Job[] = [];
   for (const kind of KINDS) {
-    const entries = (manifest.value[kind.section] ?? []) as unknown[];
+    const defaults = manifest.value.defaults?.[kind.section];
+    const entries = ((manifest.value[kind.section] ?? []) as unknown[]).map((e) => (defaults !== undefined && kind.withDefaults ? kind.withDefaults(e, defaults) : e));
     const pinnedByKey = new Map((lock?.entries[kind.section] ?? []).map((l) => [kind.key(l), l]));
     const seen = new Set<string>();
     entries.forEach((entry, i) => {

@@ -64,6 +64,10 @@ export interface Kind<Entry = unknown, Locked = unknown> {
    */
   collect(entry: Entry, ctx: CollectContext, pinned?: Locked): Promise<CollectResult<Locked>>;
   routes?(opts: ServeOptions): Route[];
+  /** Manifest-wide defaults for this kind's entries (`defaults: { <section>: … }` in airlock.yaml). */
+  readonly defaultsSchema?: z.ZodType;
+  /** Fill an entry's unset fields from the defaults; runs before the entry is keyed, locked or fetched. */
+  withDefaults?(entry: Entry, defaults: unknown): Entry;
   /**
    * Rewrite the kind's derived view of the store after its artifacts changed (the OCI kind keeps the
    * store's index.json listing every image tag). Called by collect and load.

@@ -4,7 +4,7 @@ import type { Kind } from '../kind.js';
 import { collectImage } from './collect.js';
 import { ociRoutes } from './routes.js';
 import { publishIndex } from './records.js';
-import { entryKey, imageEntrySchema, imageLockedSchema, satisfies, type ImageEntry, type ImageLocked } from './spec.js';
+import { entryKey, imageDefaultsSchema, imageEntrySchema, imageLockedSchema, satisfies, withImageDefaults, type ImageDefaults, type ImageEntry, type ImageLocked } from './spec.js';
 
 export const ociKind: Kind<ImageEntry, ImageLocked> = {
   name: 'oci',
@@ -16,4 +16,6 @@ export const ociKind: Kind<ImageEntry, ImageLocked> = {
   collect: collectImage,
   routes: ociRoutes,
   publish: publishIndex,
+  defaultsSchema: imageDefaultsSchema,
+  withDefaults: (entry, defaults) => withImageDefaults(entry, defaults as ImageDefaults),
 };

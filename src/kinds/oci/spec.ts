@@ -37,6 +37,16 @@ export const layoutEntrySchema = z
 
 export const imageEntrySchema = z.union([refEntrySchema, layoutEntrySchema]);
 
+/** `defaults: { images: … }`: platforms for every image, and per-registry settings. */
+export const imageDefaultsSchema = z
+  .object({
+    platforms: z.array(platform).min(1).optional(),
+    registries: z.record(z.string(), z.object({ insecure: z.boolean().optional() }).strict()).optional(),
+  })
+  .strict();
+
+export type ImageDefaults = z.infer<typeof imageDefaultsSchema>;
+
 const digest = z.string().regex(/^sha256:[a-f0-9]{64}$/, 'expected sha256:<64 hex>');
 
 export const imageLockedSchema = z.union([
@@ -73,4 +83,15 @@ export function satisfies(entry: ImageEntry, locked: ImageLocked): boolean {
   const ref = parseImageRef(entry.ref);
   if (ref.digest && ref.digest !== locked.digest) return false;
   return JSON.stringify([...(entry.platforms ?? [])].sort()) === JSON.stringify([...(locked.platforms ?? [])].sort());
+}
+
+/** An image entry with the manifest-wide defaults filled in where it says nothing itself. */
+export function withImageDefaults(entry: ImageEntry, defaults: ImageDefaults): ImageEntry {
+  if (!('ref' in entry)) return entry;
+  const registry = parseImageRef(entry.ref).registry;
+  return {
+    ...entry,
+    platforms: entry.platforms ?? defaults.platforms,
+    insecure: entry.insecure ?? defaults.registries?.[registry]?.insecure,
+  };
 }
