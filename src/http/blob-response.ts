@@ -30,13 +30,15 @@ export async function blobResponse(req: HttpRequest, blobs: BlobReader, digest: 
   if (range) {
     headers['content-range'] = `bytes ${range.start}-${range.end}/${info.size}`;
     headers['content-length'] = range.end - range.start + 1;
-    return { status: 206, headers, body: head ? undefined : bodyOf(blobs, digest, range) };
+    return { status: 206, headers, body: head ? undefined : await bodyOf(blobs, digest, info.size, range) };
   }
   headers['content-length'] = info.size;
-  return { status: 200, headers, body: head || info.size === 0 ? undefined : bodyOf(blobs, digest) };
+  return { status: 200, headers, body: head || info.size === 0 ? undefined : await bodyOf(blobs, digest, info.size) };
 }
 
-function bodyOf(blobs: BlobReader, digest: string, range?: ByteRange): HttpResponse['body'] {
+async function bodyOf(blobs: BlobReader, digest: string, size: number, range?: ByteRange): Promise<HttpResponse['body']> {
+  const cached = await blobs.small?.(digest, size);
+  if (cached) return range ? cached.subarray(range.start, range.end + 1) : cached;
   const file = blobs.localPath?.(digest);
   return file ? { file, start: range?.start, end: range?.end } : blobs.open(digest, range);
 }

@@ -7,7 +7,8 @@ import { HtpasswdAuth } from '../http/auth.js';
 import { KINDS } from '../kinds/registry.js';
 import type { Site } from '../config/site.js';
 import { startNetworkServices, type NetworkServices } from '../netsvc/index.js';
-import { Store } from '../store/store.js';
+import { Store, type StoreView } from '../store/store.js';
+import { CachingBlobReader } from '../http/blob-cache.js';
 
 export interface ServeOptions {
   storeDir: string;
@@ -37,10 +38,14 @@ export interface RunningServer {
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const store = await Store.open(opts.storeDir);
   const auth = opts.htpasswd ? HtpasswdAuth.fromFile(opts.htpasswd) : undefined;
+  // Routes read through a cache of small blobs and sizes; writes go to the store itself.
+  const cache = new CachingBlobReader(store.blobs);
+  store.blobs.onDelete((digest) => cache.forget(digest));
+  const view: StoreView = { paths: store.paths, blobs: cache, find: (q) => store.find(q), usersOf: (d) => store.usersOf(d) };
   const routes = KINDS.flatMap(
     (kind) =>
       kind.routes?.({
-        store,
+        store: view,
         log: opts.log.child({ kind: kind.name }),
         writable: store,
         auth,

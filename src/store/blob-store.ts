@@ -26,6 +26,8 @@ export interface BlobReader {
   open(digest: string, range?: ByteRange): Readable;
   /** A local file path when the backend has one (lets the HTTP layer use sendfile-like paths). */
   localPath?(digest: string): string;
+  /** The whole body of a small blob from memory, when the reader caches (undefined otherwise). */
+  small?(digest: string, size: number): Promise<Buffer | undefined>;
 }
 
 export interface BlobStore extends BlobReader {
@@ -43,7 +45,14 @@ export interface BlobStore extends BlobReader {
 }
 
 export class FsBlobStore implements BlobStore {
+  private readonly deleteListeners: ((digest: string) => void)[] = [];
+
   constructor(readonly paths: StorePaths) {}
+
+  /** Called after each delete, so caches of this store's blobs can drop the digest. */
+  onDelete(listener: (digest: string) => void): void {
+    this.deleteListeners.push(listener);
+  }
 
   async stat(digest: string): Promise<BlobInfo | undefined> {
     const st = await stat(this.paths.blob(digest)).catch(() => undefined);
@@ -97,6 +106,7 @@ export class FsBlobStore implements BlobStore {
 
   async delete(digest: string): Promise<void> {
     await rm(this.paths.blob(digest), { force: true });
+    for (const listener of this.deleteListeners) listener(digest);
   }
 
   async *list(): AsyncIterable<Digest> {
