@@ -8,7 +8,7 @@
 //                           [--only pull,push,manifest,collect] [--bin OTHER/bin/airlock.js] [--dir /var/tmp/airlock-bench-registry]
 //
 // Needs `npm run build` first and: docker-registry nginx wrk skopeo apache2-utils. Prints a markdown
-// report; results go to docs/benchmarks/registry.md.
+// report; results go to docs/BENCHMARKS.md.
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createHash, randomBytes } from 'node:crypto';
@@ -29,7 +29,7 @@ const { values: args } = parseArgs({
     only: { type: 'string', default: 'pull,push,manifest,collect' },
     repeat: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '8' },
-    /** Another airlock build to measure (e.g. with bench/registry-adapter.patch applied). */
+    /** Another airlock build to measure (e.g. a branch being compared). */
     bin: { type: 'string' },
   },
 });

@@ -235,10 +235,7 @@ export function ociRoutes(opts: ServeOptions): Route[] {
     if (req.method === 'PATCH') {
       s.busy = true;
       try {
-        await up.append(s, req.body);
-      } catch (err) {
-        await up.cancel(s);
-        throw bodyCut(err);
+        await appendOrCancel(s, req.body);
       } finally {
         s.busy = false;
       }
@@ -255,16 +252,21 @@ export function ociRoutes(opts: ServeOptions): Route[] {
     throw new OciError('UNSUPPORTED', `${req.method} not allowed on uploads`);
   }
 
+  /** Append a request body to the session; a body cut short cancels the whole upload. */
+  async function appendOrCancel(s: Session, body: HttpRequest['body']): Promise<void> {
+    try {
+      await uploads!.append(s, body);
+    } catch (err) {
+      await uploads!.cancel(s);
+      throw bodyCut(err);
+    }
+  }
+
   /** Write the request body (maybe empty) to the session, then verify and commit it. */
   async function finish(s: Session, req: HttpRequest, digest: string): Promise<HttpResponse> {
     const up = uploads!;
     s.busy = true;
-    try {
-      await up.append(s, req.body);
-    } catch (err) {
-      await up.cancel(s);
-      throw bodyCut(err);
-    }
+    await appendOrCancel(s, req.body);
     try {
       await up.commit(s, digest);
     } catch (err) {
