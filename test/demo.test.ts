@@ -2,25 +2,14 @@
 // HTTP (files, registry), DNS and NTP. Checked with the clients a user would type from its try-lines.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { airlock, airlockProcess, run } from './helpers/cli.js';
+import { airlock, airlockProcess, firstJson, run } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
 
 describe('airlock demo', () => {
   const dir = tempDir();
   const child = airlockProcess(['demo', '--dir', join(dir, 'd'), '--listen', '127.0.0.1:0', '--json']);
   afterAll(() => void child.kill('SIGTERM'));
-  let out = '';
-  const result = new Promise<{ url: string; dns: string; ntp: string; store: string; tryLines: string[] }>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      try {
-        resolve(JSON.parse(out));
-      } catch {
-        // not complete yet
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`demo exited ${code}`)));
-  });
+  const result = firstJson<{ url: string; dns: string; ntp: string; store: string; tryLines: string[] }>(child);
 
   it('collects, packs, verifies and loads the samples with no network, and serves them', async () => {
     const r = await result;

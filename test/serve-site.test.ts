@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { airlock, airlockProcess, run } from './helpers/cli.js';
+import { airlock, airlockProcess, firstJson, run } from './helpers/cli.js';
 import { ok } from './helpers/pipeline.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -18,18 +18,7 @@ describe('serve --site', () => {
     );
     const child = airlockProcess(['serve', '--store', join(dir, 'store'), '--site', join(dir, 'site.yaml'), '--json']);
     try {
-      let out = '';
-      const started = await new Promise<{ url: string; dns: string[]; ntp: string[] }>((resolve, reject) => {
-        child.stdout!.on('data', (d) => {
-          out += d;
-          try {
-            resolve(JSON.parse(out));
-          } catch {
-            // not complete yet
-          }
-        });
-        child.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
-      });
+      const started = await firstJson<{ url: string; dns: string[]; ntp: string[] }>(child);
       expect(started.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const [host, port] = started.dns[0]!.split(':');
       const a = await run('dig', [`@${host}`, '-p', port!, 'registry.airgap.internal', '+short']);

@@ -5,7 +5,6 @@ import { availableParallelism } from 'node:os';
 
 export type IoTask =
   | { op: 'hashFile'; path: string }
-  | { op: 'fileSize'; path: string }
   | { op: 'writeChunk'; dest: string; entries: { name: string; src: string; start: number; size: number }[] }
   | { op: 'extractBlob'; dest: string; algorithm: 'sha256' | 'sha512'; parts: { file: string; offset: number; size: number; name: string }[] };
 

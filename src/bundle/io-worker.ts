@@ -1,7 +1,7 @@
 // Worker thread for bundle I/O: reads, hashes and writes with positional synchronous I/O in large
 // blocks, so each core hashes at full speed and the main thread only plans and commits.
 // Each task is one file in or one file out; the main thread decides names and renames.
-import { closeSync, fsyncSync, openSync, readSync, write, fstatSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readSync, write } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { BLOCK, END_OF_ARCHIVE, decodeHeader, encodeHeader, padded } from './tar-header.js';
@@ -150,19 +150,9 @@ function checkEntryHeader(src: number, part: { offset: number; size: number; nam
   return undefined;
 }
 
-function fileSize(path: string): IoResult {
-  const fd = openSync(path, 'r');
-  try {
-    return { hex: '', size: fstatSync(fd).size };
-  } finally {
-    closeSync(fd);
-  }
-}
-
 parentPort!.on('message', async ({ id, task }: { id: number; task: IoTask }) => {
   try {
-    const result =
-      task.op === 'hashFile' ? hashFile(task.path) : task.op === 'writeChunk' ? await writeChunk(task) : task.op === 'extractBlob' ? await extractBlob(task) : fileSize(task.path);
+    const result = task.op === 'hashFile' ? hashFile(task.path) : task.op === 'writeChunk' ? await writeChunk(task) : await extractBlob(task);
     parentPort!.postMessage({ id, result });
   } catch (err) {
     parentPort!.postMessage({ id, error: { message: (err as Error).message, code: (err as NodeJS.ErrnoException).code } });

@@ -30,7 +30,7 @@ export function planLayout(blobs: { digest: string; size: number }[], chunkSize:
     const placed: PlannedEntry[] = [];
     let done = 0;
     do {
-      if (room() < size - done && (room() < Math.min(1 << 20, chunkSize / 16) || room() <= 0) && used > 0) {
+      if (used > 0 && room() < size - done && room() < Math.min(1 << 20, chunkSize / 16)) {
         chunks.push([]);
         used = 0;
       }

@@ -1,5 +1,4 @@
 // The TOC (bundle.json) schema and the names of files inside a bundle directory.
-import { join } from 'node:path';
 import { z } from 'zod';
 import { isDigest } from '../core/digest.js';
 
@@ -39,7 +38,3 @@ export function entryName(digestText: string, part?: number): string {
   const [algorithm, hex] = digestText.split(':');
   return `blobs/${algorithm}/${hex}${part === undefined ? '' : '.' + String(part).padStart(5, '0')}`;
 }
-
-export const ENTRY_NAME_RE = /^blobs\/(sha256|sha512)\/([a-f0-9]{64}|[a-f0-9]{128})(?:\.(\d{5}))?$/;
-
-export const bundlePath = (dir: string, file: string) => join(dir, file);

@@ -24,10 +24,6 @@ export function parseDigest(value: string): { algorithm: Algorithm; hex: string 
   return { algorithm: m[1] as Algorithm, hex: m[2]! };
 }
 
-export function isSha256Hex(value: string): boolean {
-  return /^[a-f0-9]{64}$/.test(value);
-}
-
 export function sha256Digest(hex: string): Digest {
   return `sha256:${hex}`;
 }

@@ -5,6 +5,3 @@ import { ociKind } from './oci/index.js';
 
 export const KINDS: readonly AnyKind[] = [fileKind, ociKind];
 
-export function kindNamed(name: string): AnyKind | undefined {
-  return KINDS.find((k) => k.name === name);
-}

@@ -34,20 +34,28 @@ export function run(cmd: string, args: string[], opts: { cwd?: string; env?: Rec
   });
 }
 
+/** The first complete JSON document a long-running command prints on stdout (serve --json, demo --json). */
+export function firstJson<T>(child: ChildProcess): Promise<T> {
+  let out = '';
+  let err = '';
+  child.stderr?.on('data', (d) => (err += d));
+  return new Promise<T>((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      try {
+        resolve(JSON.parse(out) as T);
+      } catch {
+        // not complete yet
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code} before printing JSON: ${err}`)));
+  });
+}
+
 /** Start `airlock serve` on a free port and resolve with its URL once it listens. */
 export async function startServe(storeDir: string, extra: string[] = []): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
   const child = airlockProcess(['serve', '--store', storeDir, '--listen', '127.0.0.1:0', '--json', ...extra], { env: { AIRLOCK_LOG_LEVEL: 'warn' } });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /"url":\s*"([^"]+)"/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`airlock serve exited ${code}: ${err}`)));
-  });
+  const { url } = await firstJson<{ url: string }>(child);
   return {
     url,
     child,
