@@ -202,6 +202,7 @@ describe('collect images', () => {
       has: async (d) => (await store.blobs.stat(d)) !== undefined,
       readBlob: (d) => readFile(store.paths.blob(d)),
       putBlob: (bytes, d) => store.blobs.ingest([bytes], { digest: d }),
+      putStream: (source, d) => store.blobs.ingest(source, { digest: d }),
     };
     process.env[`AIRLOCK_CREDS_${token.host.replace(/[^0-9]/g, '_')}`] = 'up:tok';
     try {

@@ -65,6 +65,7 @@ export async function collect(opts: CollectOptions): Promise<CollectSummary> {
     has: async (digest) => (await store.blobs.stat(digest)) !== undefined,
     readBlob: (digest) => readFile(store.paths.blob(digest)),
     putBlob: (bytes, expectDigest) => store.blobs.ingest([bytes], { digest: expectDigest }),
+    putStream: (source, expectDigest) => store.blobs.ingest(source, { digest: expectDigest }),
   };
   try {
     const results = await Promise.allSettled(jobs.map((job) => job.kind.collect(job.entry, ctx, job.pinned)));

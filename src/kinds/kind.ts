@@ -21,6 +21,8 @@ export interface CollectContext {
   readBlob(digest: string): Promise<Buffer>;
   /** Store bytes the kind produced itself (e.g. a document it fetched with `http`). */
   putBlob(bytes: Buffer, expectDigest?: string): Promise<BlobInfo>;
+  /** Stream a local blob (a layer of an OCI layout on disk) into the store, verified, without buffering it. */
+  putStream(source: AsyncIterable<Buffer | Uint8Array>, expectDigest?: string): Promise<BlobInfo>;
   /** For protocol conversations that are not blob downloads (token endpoints, manifest negotiation). */
   http: UpstreamHttp;
   /** Directory of the manifest, for entries that name local paths. */

@@ -22,7 +22,8 @@ export async function collectLayout(entry: LayoutEntry, ctx: CollectContext, _pi
   if (!existsSync(path)) throw new AirlockError('NOT_FOUND', `layout ${entry.layout} does not exist (looked at ${path})`, { hint: 'give a directory holding oci-layout and index.json, or a docker-archive .tar' });
   const defaultName = entry.name ?? `local/${basename(path).replace(/\.tar$/, '').toLowerCase().replace(/[^a-z0-9._-]/g, '-')}`;
   let read: Reader;
-  if (statSync(path).isDirectory()) read = (p) => readFile(resolve(path, p)).catch(() => undefined);
+  const isDir = statSync(path).isDirectory();
+  if (isDir) read = (p) => readFile(resolve(path, p)).catch(() => undefined);
   else {
     const files = await readTar(path);
     if (!files.has('index.json') && files.has('manifest.json')) return dockerArchive(entry, files, ctx, defaultName);
@@ -37,6 +38,15 @@ export async function collectLayout(entry: LayoutEntry, ctx: CollectContext, _pi
     const bytes = await read(blobPath(digest));
     if (bytes) await ctx.putBlob(bytes, digest);
     return bytes;
+  };
+  // Configs and layers are only stored, never parsed: from a directory they stream in (layers can be GiBs).
+  const store = async (digest: string): Promise<boolean> => {
+    if (await ctx.has(digest)) return true;
+    if (!isDir) return (await put(digest)) !== undefined;
+    const file = resolve(path, blobPath(digest));
+    if (!existsSync(file)) return false;
+    await ctx.putStream(createReadStream(file, { highWaterMark: 1 << 20 }), digest);
+    return true;
   };
   const artifacts: NewArtifact[] = [];
   const images: LayoutLocked['images'] = [];
@@ -54,7 +64,7 @@ export async function collectLayout(entry: LayoutEntry, ctx: CollectContext, _pi
       const m = parseManifest(cb, child.mediaType);
       if (isIndexType(m.mediaType)) continue;
       for (const d of [m.config!, ...m.layers]) {
-        if (!(await put(d.digest)) && !d.urls?.length) throw new AirlockError('STORE_CORRUPT', `${entry.layout}: blob ${d.digest} of ${refName} is missing`);
+        if (!(await store(d.digest)) && !d.urls?.length) throw new AirlockError('STORE_CORRUPT', `${entry.layout}: blob ${d.digest} of ${refName} is missing`);
       }
     }
     const closure = await imageClosure(
