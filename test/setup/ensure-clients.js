@@ -31,6 +31,8 @@ const CLIENTS = {
   ip: 'iproute2',
   nft: 'nftables',
   jq: 'jq',
+  unzip: 'unzip',
+  gzip: 'gzip',
   pgrep: 'procps',
   sysctl: 'procps',
 };
