@@ -1,7 +1,8 @@
 // In-house images from a local OCI image layout directory, or from a docker-archive tar (`docker save`,
 // `podman save`; a tar that holds an OCI layout is read as one). Every tagged image in index.json
 // (org.opencontainers.image.ref.name) becomes an artifact; a ref.name that is only a tag is named
-// `<entry name or local/<dir>>:<tag>`. Blobs are verified against their digests on the way in.
+// `<entry name or local/<dir>>:<tag>`. Blobs are verified against their digests on the way in, and
+// large ones (layers) stream into the store: neither a directory nor a tar is ever held in memory whole.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
@@ -9,6 +10,7 @@ import { extract } from 'tar-stream';
 import { AirlockError } from '../../core/errors.js';
 import { digestOf } from '../../core/digest.js';
 import type { NewArtifact } from '../../store/artifact.js';
+import type { BlobInfo } from '../../store/blob-store.js';
 import type { CollectContext, CollectResult } from '../kind.js';
 import { isIndexType, MT, parseManifest } from './media.js';
 import { parseImageRef, recordName } from './names.js';
@@ -25,9 +27,9 @@ export async function collectLayout(entry: LayoutEntry, ctx: CollectContext, _pi
   const isDir = statSync(path).isDirectory();
   if (isDir) read = (p) => readFile(resolve(path, p)).catch(() => undefined);
   else {
-    const files = await readTar(path);
-    if (!files.has('index.json') && files.has('manifest.json')) return dockerArchive(entry, files, ctx, defaultName);
-    read = async (p) => files.get(p);
+    const tar = await readTar(path, ctx);
+    if (!tar.files.has('index.json') && tar.files.has('manifest.json')) return dockerArchive(entry, tar, ctx, defaultName);
+    read = async (p) => tar.files.get(p);
   }
   const indexBytes = await read('index.json');
   if (!indexBytes) throw new AirlockError('CONFIG_INVALID', `${entry.layout}: no index.json; not an OCI image layout`);
@@ -88,15 +90,41 @@ function nameOf(refName: string, defaultName: string): { name: string; tag: stri
   return { name: defaultName, tag: refName };
 }
 
-async function readTar(file: string): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>();
+/** Tar entries up to this size are kept in memory (index, manifests, configs); larger ones stream to the store. */
+const IN_MEMORY_LIMIT = 4 << 20;
+
+interface TarContents {
+  /** Small entries, by name. */
+  files: Map<string, Buffer>;
+  /** Large entries, already streamed into the store (verified against their name when it is a digest). */
+  stored: Map<string, BlobInfo>;
+}
+
+/** One pass over the tar: small entries into memory, large ones straight into the store. */
+async function readTar(file: string, ctx: CollectContext): Promise<TarContents> {
+  const contents: TarContents = { files: new Map(), stored: new Map() };
   const ex = extract();
   const done = new Promise<void>((resolveDone, reject) => {
     ex.on('entry', (header, stream, next) => {
+      const name = header.name.replace(/^\.\//, '');
+      const size = header.size ?? 0;
+      if (header.type !== 'file') {
+        stream.resume();
+        stream.on('end', () => next());
+        return;
+      }
+      if (size > IN_MEMORY_LIMIT) {
+        const m = /^blobs\/(sha256)\/([a-f0-9]{64})$/.exec(name);
+        ctx.putStream(stream as AsyncIterable<Buffer>, m ? `${m[1]}:${m[2]}` : undefined).then(
+          (info) => (contents.stored.set(name, info), next()),
+          (err) => reject(err),
+        );
+        return;
+      }
       const chunks: Buffer[] = [];
       stream.on('data', (c: unknown) => chunks.push(c as Buffer));
       stream.on('end', () => {
-        if (header.type === 'file') files.set(header.name.replace(/^\.\//, ''), Buffer.concat(chunks));
+        contents.files.set(name, Buffer.concat(chunks));
         next();
       });
       stream.on('error', reject);
@@ -106,11 +134,11 @@ async function readTar(file: string): Promise<Map<string, Buffer>> {
   });
   createReadStream(file).pipe(ex);
   await done;
-  return files;
+  return contents;
 }
 
 /** docker save's format: manifest.json [{Config, RepoTags, Layers}], layers as plain tars. */
-async function dockerArchive(entry: LayoutEntry, files: Map<string, Buffer>, ctx: CollectContext, defaultName: string): Promise<CollectResult<LayoutLocked>> {
+async function dockerArchive(entry: LayoutEntry, { files, stored }: TarContents, ctx: CollectContext, defaultName: string): Promise<CollectResult<LayoutLocked>> {
   const list = JSON.parse(files.get('manifest.json')!.toString()) as { Config: string; RepoTags?: string[]; Layers: string[] }[];
   const artifacts: NewArtifact[] = [];
   const images: LayoutLocked['images'] = [];
@@ -121,8 +149,8 @@ async function dockerArchive(entry: LayoutEntry, files: Map<string, Buffer>, ctx
     const layers = [];
     for (const l of img.Layers) {
       const bytes = files.get(l);
-      if (!bytes) throw new AirlockError('CONFIG_INVALID', `${entry.layout}: layer ${l} missing from the archive`);
-      const info = await ctx.putBlob(bytes);
+      const info = stored.get(l) ?? (bytes && (await ctx.putBlob(bytes)));
+      if (!info) throw new AirlockError('CONFIG_INVALID', `${entry.layout}: layer ${l} missing from the archive`);
       layers.push({ mediaType: 'application/vnd.docker.image.rootfs.diff.tar', digest: info.digest, size: info.size });
     }
     const manifest = Buffer.from(
