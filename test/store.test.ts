@@ -80,6 +80,22 @@ describe('store', () => {
     reopened.close();
   });
 
+  it('after a crash left two markers for one identity, reopening keeps the newer record', async () => {
+    const store = await openFresh();
+    const a = await store.blobs.ingest([Buffer.from('old')]);
+    const b = await store.blobs.ingest([Buffer.from('new')]);
+    const older = await store.addArtifact({ kind: 'file', name: 'h/y', blobs: [{ digest: a.digest, size: a.size, role: 'content' }] });
+    const newer = await store.addArtifact({ kind: 'file', name: 'h/y', blobs: [{ digest: b.digest, size: b.size, role: 'content' }] });
+    // The crash: the old marker was never removed, and the catalog was lost.
+    writeFileSync(store.paths.artifactMarker(older.recordDigest), String(Date.now() - 60_000));
+    store.close();
+    rmSync(join(store.paths.root, 'catalog.db'));
+    const reopened = await Store.open(store.paths.root);
+    expect(reopened.find({ kind: 'file', name: 'h/y' }).map((e) => e.recordDigest)).toEqual([newer.recordDigest]);
+    expect(existsSync(reopened.paths.artifactMarker(older.recordDigest))).toBe(false);
+    reopened.close();
+  });
+
   it('fsck finds a corrupt blob, repair deletes it, and a clean store passes', async () => {
     const store = await openFresh();
     const blob = await store.blobs.ingest([Buffer.from('precious')]);
@@ -107,6 +123,20 @@ describe('store', () => {
     expect(existsSync(store.paths.blob(kept.digest))).toBe(true);
     expect(existsSync(store.paths.blob(young.digest))).toBe(true);
     expect((await fsck(store)).ok).toBe(true);
+    store.close();
+  });
+});
+
+describe('serving cache', () => {
+  it('answers a blob deleted behind its back as not found, and forgets it', async () => {
+    const { CachingBlobReader } = await import('../src/http/blob-cache.js');
+    const store = await openFresh();
+    const blob = await store.blobs.ingest([Buffer.from('short-lived')]);
+    const cache = new CachingBlobReader(store.blobs);
+    expect(await cache.stat(blob.digest)).toMatchObject({ size: 11 });
+    rmSync(store.paths.blob(blob.digest));
+    await expect(cache.small(blob.digest, 11)).rejects.toSatisfy((e) => isAirlockError(e, 'NOT_FOUND'));
+    expect(await cache.stat(blob.digest)).toBeUndefined();
     store.close();
   });
 });

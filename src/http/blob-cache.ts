@@ -5,6 +5,7 @@
 import type { Readable } from 'node:stream';
 import { readFile } from 'node:fs/promises';
 import type { BlobInfo, BlobReader, ByteRange } from '../store/blob-store.js';
+import { AirlockError } from '../core/errors.js';
 
 export interface CacheLimits {
   /** Bodies up to this size are cached. */
@@ -56,7 +57,15 @@ export class CachingBlobReader implements BlobReader {
       this.bodies.set(digest, hit);
       return hit;
     }
-    const body = await readFile(this.inner.localPath(digest));
+    let body: Buffer;
+    try {
+      body = await readFile(this.inner.localPath(digest));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      // Removed by `store gc` in another process since its size was cached.
+      this.forget(digest);
+      throw new AirlockError('NOT_FOUND', `blob ${digest} is no longer in the store`);
+    }
     this.bodies.set(digest, body);
     this.bytes += body.length;
     for (const [key, value] of this.bodies) {

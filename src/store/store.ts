@@ -82,15 +82,14 @@ export class Store implements StoreView {
   }
 
   /** Digests of the artifact records the markers name: the store's truth about what it holds. */
-  async markedRecords(): Promise<Map<Digest, number>> {
+  async markedRecords(): Promise<Set<Digest>> {
     const names = await readdir(this.paths.artifactsDir).catch(() => [] as string[]);
-    const out = new Map<Digest, number>();
-    for (const hex of names) {
-      if (hex.startsWith('.')) continue;
-      const addedAt = Number(await readFile(join(this.paths.artifactsDir, hex), 'utf8').catch(() => '0')) || 0;
-      out.set(sha256Digest(hex), addedAt);
-    }
-    return out;
+    return new Set(names.filter((hex) => !hex.startsWith('.')).map((hex) => sha256Digest(hex)));
+  }
+
+  /** When a marker was written (its content); read only for markers the catalog lacks. */
+  private async markedAt(digest: Digest): Promise<number> {
+    return Number(await readFile(this.paths.artifactMarker(digest), 'utf8').catch(() => '0')) || 0;
   }
 
   /**
@@ -109,7 +108,8 @@ export class Store implements StoreView {
         removed++;
       }
     }
-    const missing = [...marked].filter(([d]) => !known.has(d)).sort((a, b) => a[1] - b[1]);
+    // Oldest first, so that of two records with one identity the newer one wins, as it did when written.
+    const missing = (await Promise.all([...marked].filter((d) => !known.has(d)).map(async (d) => [d, await this.markedAt(d)] as const))).sort((a, b) => a[1] - b[1]);
     const unreadable: Digest[] = [];
     for (const [digest, addedAt] of missing) {
       const record = await this.readRecord(digest).catch(() => undefined);
