@@ -62,8 +62,8 @@ export async function startUpstream(): Promise<Upstream> {
     let body = data.subarray(start);
     if (fault && fault.times > 0 && fault.dropAfter !== undefined) {
       fault.times--;
-      res.write(body.subarray(0, fault.dropAfter));
-      setTimeout(() => res.destroy(), 20);
+      // Cut the connection once the first part has reached the kernel, so the client can hold all of it.
+      res.write(body.subarray(0, fault.dropAfter), () => setTimeout(() => res.destroy(), 20));
       return;
     }
     const rate = up.throttle!;
