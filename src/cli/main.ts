@@ -2,7 +2,7 @@
 // into one line on stderr and an exit code from the error table.
 import { Command, CommanderError } from 'commander';
 import { AirlockError, exitCodeOf } from '../core/errors.js';
-import { COMMANDS } from './commands/index.js';
+import { commandsFor } from './commands/index.js';
 import { printError } from './output.js';
 import { TOOL_VERSION } from '../core/version.js';
 
@@ -12,8 +12,9 @@ export async function main(argv: string[]): Promise<void> {
     .version(TOOL_VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of COMMANDS) register(program);
   try {
+    const modules = await Promise.all(commandsFor(argv.slice(2)).map((entry) => entry.load()));
+    for (const m of modules) m.register(program);
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
