@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAirlock, stopChild } from './helpers/dns-peers.js';
 import { Netns } from './helpers/netns.js';
 import { fixtureSite } from './helpers/dns-site.js';
+import { OFFSET_BOUND_S } from './helpers/ntp-tools.js';
 
 const ns = new Netns();
 const running: ChildProcess[] = [];
@@ -30,7 +31,7 @@ describe('from a node namespace to airlock in the admin namespace', () => {
     expect(doc.ip).toBe('192.168.78.1');
     expect(doc.stratum).toBe(8);
     expect(doc.leap).toBe('no-leap');
-    expect(Math.abs(doc.offset)).toBeLessThan(0.01);
+    expect(Math.abs(doc.offset)).toBeLessThan(OFFSET_BOUND_S);
   });
 
   it('dig resolves the site names on port 53 with no -p', () => {
