@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/server/serve.js';
 import { silentLogger } from '../src/core/log.js';
 import { tempDir } from './helpers/tmp.js';
-import { run } from './helpers/cli.js';
+import { AIRLOCK_BIN, run } from './helpers/cli.js';
 import { buildBusyboxImage, buildImage, buildReferrer, buildSampleLayout, putBlob, writeLayout } from './helpers/oci-fixtures.js';
 import { htpasswdFile, startContainerd, type Containerd } from './helpers/oci-servers.js';
 import { Store } from '../src/store/store.js';
@@ -325,18 +325,25 @@ describe('real clients', () => {
     expect(r.stderr).toMatch(/unauthorized|authentication required/i);
   });
 
-  it('containerd pulls through a hosts.toml mirror with ns= and runs the busybox image', async () => {
-    const certs = join(root, 'certs.d');
-    mkdirSync(join(certs, 'k8s.invalid'), { recursive: true });
-    writeFileSync(
-      join(certs, 'k8s.invalid', 'hosts.toml'),
-      `server = "http://${host}"\n[host."http://${host}"]\n  capabilities = ["pull", "resolve"]\n`,
-    );
-    const pull = await containerd.ctr(['image', 'pull', '--hosts-dir', certs, '--platform', 'linux/arm64', 'k8s.invalid/multi:1']);
+  it('containerd pulls through the hosts.toml mirrors `airlock nodeconfig` renders (ns=), and runs the busybox image', async () => {
+    // The site says where the admin server listens; the store says which upstream registries to mirror.
+    writeFileSync(join(root, 'site.yaml'), `domain: airgap.internal\nadmin: { name: admin, address: 127.0.0.1 }\nhttp: { listen: "${host}" }\n`);
+    const perHost = join(root, 'node-a');
+    const rendered = await run(process.execPath, [AIRLOCK_BIN, 'nodeconfig', '--site', join(root, 'site.yaml'), '--store', join(root, 'store'), '--out', perHost, '--json']);
+    expect(rendered.code, rendered.stderr).toBe(0);
+    const paths = (JSON.parse(rendered.stdout) as { files: { path: string }[] }).files.map((f) => f.path);
+    expect(paths).toContain('etc/containerd/certs.d/k8s.invalid/hosts.toml');
+    expect(readFileSync(join(perHost, 'etc/containerd/certs.d/k8s.invalid/hosts.toml'), 'utf8')).toContain(`[host."http://${host}"]`);
+    const pull = await containerd.ctr(['image', 'pull', '--hosts-dir', join(perHost, 'etc/containerd/certs.d'), '--platform', 'linux/arm64', 'k8s.invalid/multi:1']);
     expect(pull.stderr).toBe('');
     expect(pull.code).toBe(0);
+    // Without --store only certs.d/_default is rendered: it mirrors every registry.
+    const defaultOnly = join(root, 'node-b');
+    expect((await run(process.execPath, [AIRLOCK_BIN, 'nodeconfig', '--site', join(root, 'site.yaml'), '--out', defaultOnly])).code).toBe(0);
+    expect(existsSync(join(defaultOnly, 'etc/containerd/certs.d/k8s.invalid'))).toBe(false);
+    const certs = join(defaultOnly, 'etc/containerd/certs.d');
     const bb = await containerd.ctr(['image', 'pull', '--hosts-dir', certs, '--snapshotter', 'native', 'k8s.invalid/busybox:1']);
-    expect(bb.code).toBe(0);
+    expect(bb.code, bb.stderr).toBe(0);
     const runIt = await containerd.ctr(['run', '--rm', '--snapshotter', 'native', 'k8s.invalid/busybox:1', `t${Date.now()}`, '/bin/echo', 'hello-from-airlock']);
     expect(runIt.stderr).toBe('');
     expect(runIt.stdout.trim()).toBe('hello-from-airlock');

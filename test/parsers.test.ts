@@ -4,7 +4,7 @@ import { parseRetryAfter, backoffMs, DEFAULT_RETRY } from '../src/collect/retry.
 import { parseRange } from '../src/http/blob-response.js';
 import { decodePathSegments } from '../src/http/safe-path.js';
 import { parseSize, formatSize } from '../src/core/units.js';
-import { parseListen } from '../src/cli/output.js';
+import { parseListen } from '../src/core/listen.js';
 import { isDigest, parseDigest } from '../src/core/digest.js';
 import { isAirlockError } from '../src/core/errors.js';
 

@@ -50,13 +50,3 @@ export function systemErrorLine(err: unknown): string | undefined {
   if (!advice) return undefined;
   return `${e.path ? `${e.path}: ` : ''}${advice} (${e.code})`;
 }
-
-/** Parse a "host:port" listen address; port 0 means any free port. */
-export function parseListen(text: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text);
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) {
-    throw new AirlockError('USAGE', `not a listen address: ${JSON.stringify(text)}`, { hint: 'write HOST:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:80' });
-  }
-  return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
-}

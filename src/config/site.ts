@@ -121,6 +121,14 @@ export type Site = z.infer<typeof siteSchema>;
 export type SiteHost = z.infer<typeof host>;
 export type SiteRecord = z.infer<typeof record>;
 
+// Defaults the schema leaves open, in one place: the services, the node configuration and the docs agree.
+/** A `dns:` / `ntp:` section turns its service on unless it says `enabled: false`. */
+export const dnsEnabled = (site: Site): boolean => site.dns !== undefined && site.dns.enabled !== false;
+export const ntpEnabled = (site: Site): boolean => site.ntp !== undefined && site.ntp.enabled !== false;
+export const httpListen = (site: Site | undefined): string => site?.http?.listen ?? '0.0.0.0:8080';
+export const dnsListen = (site: Site): string[] => site.dns?.listen ?? ['0.0.0.0:53'];
+export const ntpListen = (site: Site): string[] => site.ntp?.listen ?? ['0.0.0.0:123'];
+
 export function loadSite(file: string): Site {
   return loadSiteLocated(file).value;
 }

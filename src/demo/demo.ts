@@ -13,6 +13,8 @@ import { load } from '../bundle/load.js';
 import { startServer, type RunningServer } from '../server/serve.js';
 import { AirlockError } from '../core/errors.js';
 import { loadSite } from '../config/site.js';
+import { renderNodeConfig, writeNodeConfig } from '../nodeconfig/index.js';
+import { upstreamRegistries } from '../kinds/oci/names.js';
 import { SAMPLE_FILES, SAMPLE_IMAGE, startSampleUpstream, writeSampleImageLayout } from './sample-upstream.js';
 
 // The demo's closed network: everything on loopback, DNS and NTP on free high ports.
@@ -86,10 +88,15 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const store = join(dir, 'admin-store');
   const siteFile = join(dir, 'site.yaml');
   await writeFile(siteFile, DEMO_SITE);
-  const server = await startServer({ storeDir: store, host: opts.host, port: opts.port, log: opts.log, site: loadSite(siteFile), accessLog: false });
+  const site = loadSite(siteFile);
+  const server = await startServer({ storeDir: store, host: opts.host, port: opts.port, log: opts.log, site, accessLog: false });
   const dns = new URL(`dns://${server.network.dns![0]}`);
   const ntp = new URL(`ntp://${server.network.ntp![0]}`);
   opts.say(`6/6 serve     ${server.url}, DNS ${dns.host}, NTP ${ntp.host} (the sample upstream is stopped: this is the closed side)`);
+  // What the nodes would be given, for the ports the demo's listeners were actually bound to.
+  const nodeDir = join(dir, 'node');
+  const bound = { ...site, http: { listen: new URL(server.url).host }, dns: { ...site.dns, listen: [dns.host] }, ntp: { ...site.ntp, listen: [ntp.host] } };
+  await writeNodeConfig(nodeDir, renderNodeConfig(bound, { registries: upstreamRegistries([SAMPLE_IMAGE.name]) }).files);
   const host = new URL(upstream.base).host;
   const tryLines = [
     `curl -s ${server.url}/healthz`,
@@ -100,6 +107,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     `dig @${dns.hostname} -p ${dns.port} registry.airgap.internal +short`,
     `dig @${dns.hostname} -p ${dns.port} -x 127.0.0.1 +short`,
     `chronyd -Q -t 10 'server ${ntp.hostname} port ${ntp.port} iburst maxsamples 1'`,
+    `chronyd -Q -t 10 -f ${join(nodeDir, 'etc/chrony/chrony.conf')}      # the node configuration airlock rendered`,
+    `cat ${join(nodeDir, 'kubespray/offline.yml')}`,
     `node bin/airlock.js store ls --store ${store}`,
     `node bin/airlock.js verify ${join(dir, 'bundle')} --pubkey ${join(dir, 'site.pub')}`,
   ];

@@ -26,10 +26,6 @@ export function createDnsHandler(site: Site): DnsHandler {
   });
 }
 
-export function dnsListen(site: Site): string[] {
-  return site.dns?.listen ?? ['0.0.0.0:53'];
-}
-
 export function startDns(site: Site, listen: ListenAddress[], logger: Logger): Promise<RunningServer> {
   return startDnsServer(createDnsHandler(site), listen, logger);
 }

@@ -1,11 +1,11 @@
 // What `airlock serve` calls to run DNS and NTP next to HTTP: starts each service site.yaml enables
 // (a `dns:` / `ntp:` section without `enabled: false`), on its configured or overridden addresses, and
 // returns the bound addresses (port 0 resolved) and one close() for all of them.
-import type { Site } from '../config/site.js';
+import { dnsEnabled as siteRunsDns, dnsListen, ntpEnabled as siteRunsNtp, ntpListen, type Site } from '../config/site.js';
 import type { Logger } from '../core/log.js';
-import { parseListen } from '../cli/output.js';
-import { dnsListen, startDns } from '../dns/index.js';
-import { ntpListen, startNtp } from '../ntp/index.js';
+import { parseListen } from '../core/listen.js';
+import { startDns } from '../dns/index.js';
+import { startNtp } from '../ntp/index.js';
 
 export interface NetworkServicesOptions {
   logger: Logger;
@@ -22,11 +22,11 @@ export interface NetworkServices {
 }
 
 export function dnsEnabled(site: Site, force?: boolean): boolean {
-  return force ?? (site.dns !== undefined && site.dns.enabled !== false);
+  return force ?? siteRunsDns(site);
 }
 
 export function ntpEnabled(site: Site, force?: boolean): boolean {
-  return force ?? (site.ntp !== undefined && site.ntp.enabled !== false);
+  return force ?? siteRunsNtp(site);
 }
 
 export async function startNetworkServices(site: Site, opts: NetworkServicesOptions): Promise<NetworkServices> {

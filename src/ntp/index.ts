@@ -13,10 +13,6 @@ import { UpstreamSource } from './upstream.js';
 
 export type { RunningNtp } from './server.js';
 
-export function ntpListen(site: Site): string[] {
-  return site.ntp?.listen ?? ['0.0.0.0:123'];
-}
-
 /** Defaults: 1 request/s per source with bursts of 16 (iburst fits); `rate-limit: {per-second: 0}` = off. */
 export function rateLimitsFor(site: Site): { rateLimit?: RateLimiter; kodLimit?: RateLimiter } {
   const rate = site.ntp?.['rate-limit'] ?? { 'per-second': 1, burst: 16 };

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { runDemo } from '../../demo/demo.js';
 import { untilSignal } from '../signals.js';
-import { parseListen, printResult } from '../output.js';
+import { parseListen } from '../../core/listen.js';
+import { printResult } from '../output.js';
 import { commandLogger, commandProgress, jsonOption } from './common.js';
 
 export function register(program: Command): void {

@@ -5,7 +5,8 @@ import { AirlockError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
 import { startWithWorkers } from '../../netsvc/workers.js';
 import { untilSignal } from '../signals.js';
-import { parseListen, printResult } from '../output.js';
+import { parseListen } from '../../core/listen.js';
+import { printResult } from '../output.js';
 
 const repeatable = (value: string, previous: string[]) => [...previous, value];
 

@@ -1,10 +1,11 @@
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadSite } from '../../config/site.js';
+import { httpListen, loadSite } from '../../config/site.js';
 import { createLogger } from '../../core/log.js';
 import { startServer } from '../../server/serve.js';
 import { untilSignal } from '../signals.js';
-import { parseListen, printResult } from '../output.js';
+import { parseListen } from '../../core/listen.js';
+import { printResult } from '../output.js';
 import { jsonOption, storeOption } from './common.js';
 
 export function register(program: Command): void {
@@ -24,7 +25,7 @@ export function register(program: Command): void {
       const site = o.site ? loadSite(o.site) : undefined;
       // Paths in site.yaml are relative to site.yaml, not to where serve was started.
       const siteHtpasswd = site?.http?.htpasswd ? resolve(dirname(o.site), site.http.htpasswd) : undefined;
-      const { host, port } = parseListen(o.listen ?? site?.http?.listen ?? '0.0.0.0:8080');
+      const { host, port } = parseListen(o.listen ?? httpListen(site));
       const server = await startServer({
         storeDir: o.store,
         host,

@@ -73,6 +73,12 @@ export function formatRef(ref: ImageRef): string {
   return `${recordName(ref)}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
 }
 
+/** The upstream registries among record names (`registry.k8s.io/pause` → `registry.k8s.io`); pushed names without one are skipped. */
+export function upstreamRegistries(names: string[]): string[] {
+  const hosts = names.map((n) => n.slice(0, Math.max(0, n.indexOf('/')))).filter((h) => h.includes('.') || h.includes(':') || h === 'localhost');
+  return [...new Set(hosts)].sort();
+}
+
 /** Where a record name is served: a `host:port` first component becomes `host_port`. */
 export function servedRepo(name: string): string {
   const slash = name.indexOf('/');

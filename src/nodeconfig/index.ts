@@ -1,0 +1,48 @@
+// Node configuration from site.yaml (and, when given, the registries the store holds images of): what
+// every node and kubespray need to use the admin server. Pure rendering plus one atomic writer.
+import { join, resolve, sep } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import type { Site } from '../config/site.js';
+import { writeFileAtomic } from '../store/atomic-file.js';
+import { renderChrony } from './chrony.js';
+import { renderContainerd } from './containerd.js';
+import { nodeEndpoints, type NodeEndpoints } from './endpoints.js';
+import { renderKubespray } from './kubespray.js';
+import { renderResolver } from './resolver.js';
+import type { RenderedFile } from './rendered.js';
+
+export type { RenderedFile } from './rendered.js';
+
+export interface NodeConfig {
+  endpoints: NodeEndpoints;
+  files: RenderedFile[];
+  /** What could not be expressed (a DNS port resolv.conf cannot name…), one line each. */
+  notes: string[];
+}
+
+export function renderNodeConfig(site: Site, opts: { registries?: string[] } = {}): NodeConfig {
+  const endpoints = nodeEndpoints(site);
+  const registries = opts.registries ?? [];
+  const notes: string[] = [];
+  const files = [
+    ...renderContainerd(endpoints, registries),
+    ...renderChrony(endpoints),
+    ...renderResolver(endpoints, notes),
+    ...renderKubespray(endpoints, registries, notes),
+  ];
+  return { endpoints, files, notes };
+}
+
+/** Write each file under `outDir` atomically; a rerun replaces them. Paths are ours, but checked anyway. */
+export async function writeNodeConfig(outDir: string, files: RenderedFile[]): Promise<string[]> {
+  const root = resolve(outDir);
+  const written: string[] = [];
+  for (const f of files) {
+    const target = resolve(root, f.path);
+    if (!target.startsWith(root + sep)) throw new Error(`refusing to write outside ${root}: ${f.path}`);
+    await mkdir(join(target, '..'), { recursive: true });
+    await writeFileAtomic(target, f.content);
+    written.push(target);
+  }
+  return written;
+}
