@@ -56,6 +56,11 @@ describe('rendering', () => {
     expect(config.files.map((f) => f.path)).not.toContain('etc/chrony/chrony.conf');
   });
 
+  it('of several listen addresses, gives nodes the one on the admin address', () => {
+    const config = renderNodeConfig(loadSite(siteFile('multi.yaml', EXAMPLE.replace('["0.0.0.0:53"]', '["127.0.0.1:53", "192.168.10.10:53"]'))));
+    expect(config.endpoints.dns).toEqual({ host: '192.168.10.10', port: 53 });
+  });
+
   it('says what a port other than 53 cannot reach, and refuses port 0', () => {
     const odd = renderNodeConfig(loadSite(siteFile('odd.yaml', EXAMPLE.replace('0.0.0.0:53', '0.0.0.0:5353'))));
     expect(file(odd, 'etc/systemd/resolved.conf.d/airlock.conf')).toContain('DNS=192.168.10.10:5353');

@@ -1,7 +1,7 @@
 // The OCI kind's pure parts: references (Docker Hub defaults, ports, digests), served names, challenges,
 // platform matching, manifest parsing, htpasswd.
 import { describe, expect, it } from 'vitest';
-import { parseImageRef, servedRepo, recordName } from '../src/kinds/oci/names.js';
+import { parseImageRef, servedRepo, recordName, upstreamRegistries } from '../src/kinds/oci/names.js';
 import { parseChallenge } from '../src/kinds/oci/upstream.js';
 import { parseManifest, platformMatches } from '../src/kinds/oci/media.js';
 import { credentialsFor, envKey } from '../src/kinds/oci/credentials.js';
@@ -31,6 +31,10 @@ describe('image references', () => {
     expect(servedRepo('127.0.0.1:5000/team/app')).toBe('127.0.0.1_5000/team/app');
     expect(servedRepo('registry.k8s.io/pause')).toBe('registry.k8s.io/pause');
     expect(recordName(parseImageRef('registry.k8s.io/pause:3.10'))).toBe('registry.k8s.io/pause');
+  });
+  it('lists the upstream registries of record names, skipping pushed names and anything not a host', () => {
+    const names = ['registry.k8s.io/pause', 'docker.io/library/nginx', 'registry.k8s.io/coredns/coredns', '127.0.0.1:5000/team/app', 'team/app', 'localhost/x', '../etc/x', '.hidden/x'];
+    expect(upstreamRegistries(names)).toEqual(['127.0.0.1:5000', 'docker.io', 'localhost', 'registry.k8s.io']);
   });
 });
 

@@ -40,9 +40,14 @@ export function nodeEndpoints(site: Site): NodeEndpoints {
     registry,
     registryUrl: `http://${registry}`,
     filesUrl: `http://${hostPort(named ? nameFor(['files', 'repo']) : http.host)}`,
-    dns: dnsEnabled(site) ? reachable(site, dnsListen(site)[0]!, 'dns.listen') : undefined,
-    ntp: ntpEnabled(site) ? reachable(site, ntpListen(site)[0]!, 'ntp.listen') : undefined,
+    dns: dnsEnabled(site) ? reachable(site, forNodes(site, dnsListen(site)), 'dns.listen') : undefined,
+    ntp: ntpEnabled(site) ? reachable(site, forNodes(site, ntpListen(site)), 'ntp.listen') : undefined,
   };
+}
+
+/** Of several listen addresses, the one nodes reach: on all addresses or on admin.address, else the first. */
+function forNodes(site: Site, listens: string[]): string {
+  return listens.find((l) => [...WILDCARDS, site.admin.address].includes(parseListen(l).host)) ?? listens[0]!;
 }
 
 /** The address a node uses for a listener: its own host, or admin.address when it listens on all. */

@@ -73,9 +73,13 @@ export function formatRef(ref: ImageRef): string {
   return `${recordName(ref)}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
 }
 
+const REGISTRY_HOST_RE = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?$/i;
+
 /** The upstream registries among record names (`registry.k8s.io/pause` → `registry.k8s.io`); pushed names without one are skipped. */
 export function upstreamRegistries(names: string[]): string[] {
-  const hosts = names.map((n) => n.slice(0, Math.max(0, n.indexOf('/')))).filter((h) => h.includes('.') || h.includes(':') || h === 'localhost');
+  const hosts = names
+    .map((n) => n.slice(0, Math.max(0, n.indexOf('/'))))
+    .filter((h) => (h.includes('.') || h.includes(':') || h === 'localhost') && REGISTRY_HOST_RE.test(h));
   return [...new Set(hosts)].sort();
 }
 
