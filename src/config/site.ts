@@ -2,6 +2,7 @@
 // derived from it; nothing is typed twice. Every object is strict so a misspelt key is an error that
 // names file:line:col (through loadYamlFile).
 import { isIP } from 'node:net';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { loadYamlFile, type Located } from './yaml-file.js';
 
@@ -76,7 +77,9 @@ const allow = z
   .strict();
 const gateway = z.object({ internal: z.array(cidr).min(1), allow: z.array(allow).optional() }).strict();
 
-const http = z.object({ listen: listen.optional(), htpasswd: z.string().optional() }).strict();
+/** PEM files, relative to site.yaml: what `airlock tls` writes. `ca` is what nodes are told to trust. */
+const tls = z.object({ cert: z.string().min(1), key: z.string().min(1), ca: z.string().min(1).optional() }).strict();
+const http = z.object({ listen: listen.optional(), htpasswd: z.string().optional(), tls: tls.optional() }).strict();
 
 export const siteSchema = z
   .object({
@@ -128,6 +131,9 @@ export const ntpEnabled = (site: Site): boolean => site.ntp !== undefined && sit
 export const httpListen = (site: Site | undefined): string => site?.http?.listen ?? '0.0.0.0:8080';
 export const dnsListen = (site: Site): string[] => site.dns?.listen ?? ['0.0.0.0:53'];
 export const ntpListen = (site: Site): string[] => site.ntp?.listen ?? ['0.0.0.0:123'];
+
+/** A path written in site.yaml, resolved against the directory site.yaml is in (not the working directory). */
+export const sitePath = (siteFile: string, path: string): string => resolve(dirname(siteFile), path);
 
 export function loadSite(file: string): Site {
   return loadSiteLocated(file).value;

@@ -1,6 +1,7 @@
 // The one place that touches node:http: turns IncomingMessage into HttpRequest, runs the app, writes
 // the HttpResponse (streaming files and readables with backpressure), and shuts down gracefully.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -24,12 +25,14 @@ export interface ListenOptions {
   log: Logger;
   /** One log line per request (method, path, status, bytes, ms). */
   accessLog?: boolean;
+  /** PEM certificate (chain) and key: serve HTTPS instead of HTTP. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export async function listen(app: App, opts: ListenOptions): Promise<Listening> {
-  const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
-    void serveOne(app, req, res, opts.log, opts.accessLog ?? false);
-  });
+  const handler = (req: IncomingMessage, res: ServerResponse) => void serveOne(app, req, res, opts.log, opts.accessLog ?? false);
+  const settings = { keepAliveTimeout: 65_000, requestTimeout: 0 };
+  const server: Server = opts.tls ? createTlsServer({ ...settings, cert: opts.tls.cert, key: opts.tls.key }, handler) : createServer(settings, handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
@@ -45,7 +48,7 @@ export async function listen(app: App, opts: ListenOptions): Promise<Listening> 
   return {
     server,
     address,
-    url: `http://${host}:${address.port}`,
+    url: `${opts.tls ? 'https' : 'http'}://${host}:${address.port}`,
     close: (graceMs = 5000) => closeGracefully(server, graceMs),
   };
 }

@@ -3,26 +3,28 @@
 // request, and airlock's registry serves that upstream's images under their own names, so image
 // references in manifests and charts stay as upstream wrote them.
 import type { NodeEndpoints } from './endpoints.js';
+import { NODE_CA_FILE } from './trust.js';
 import type { RenderedFile } from './rendered.js';
 
 const CERTS_D = 'etc/containerd/certs.d';
 
 export function renderContainerd(ep: NodeEndpoints, registries: string[]): RenderedFile[] {
+  const ca = ep.tls ? [`  ca = "${NODE_CA_FILE}"`] : [];
   const mirror = (upstream: string) =>
     [
       `# airlock nodeconfig: pull ${upstream === '_default' ? 'images of any registry without its own directory here' : `${upstream} images`} through the admin server.`,
       `[host."${ep.registryUrl}"]`,
       `  capabilities = ["pull", "resolve"]`,
+      ...ca,
       '',
     ].join('\n');
-  const upstreams = [...new Set(registries)].filter((r) => r !== ep.registry).sort();
   return [
-    ...upstreams.map((r) => ({ path: `${CERTS_D}/${r}/hosts.toml`, content: mirror(r) })),
+    ...upstreamsOf(ep, registries).map((r) => ({ path: `${CERTS_D}/${r}/hosts.toml`, content: mirror(r) })),
     { path: `${CERTS_D}/_default/hosts.toml`, content: mirror('_default') },
     {
-      // References that name the admin registry itself (`registry.airgap.internal:8080/team/app`): plain HTTP.
+      // References that name the admin registry itself (`registry.airgap.internal:8080/team/app`).
       path: `${CERTS_D}/${ep.registry}/hosts.toml`,
-      content: [`# airlock nodeconfig: the admin server's registry speaks plain HTTP.`, `server = "${ep.registryUrl}"`, ''].join('\n'),
+      content: [`# airlock nodeconfig: the admin server's own registry.`, `server = "${ep.registryUrl}"`, ...(ep.tls ? [`ca = "${NODE_CA_FILE}"`] : []), ''].join('\n'),
     },
   ];
 }
@@ -35,10 +37,13 @@ export function renderContainerd(ep: NodeEndpoints, registries: string[]): Rende
 export const KUBESPRAY_REGISTRIES = ['docker.io', 'gcr.io', 'ghcr.io', 'quay.io', 'registry.k8s.io'];
 
 export function kubesprayMirrors(ep: NodeEndpoints, registries: string[]): unknown[] {
-  const upstreams = [...new Set([...KUBESPRAY_REGISTRIES, ...registries])].filter((r) => r !== ep.registry).sort();
   const via = (host: string, capabilities: string[]) => ({ host, capabilities, skip_verify: false });
   return [
-    ...upstreams.map((prefix) => ({ prefix, mirrors: [via(ep.registryUrl, ['pull', 'resolve'])] })),
+    ...upstreamsOf(ep, [...KUBESPRAY_REGISTRIES, ...registries]).map((prefix) => ({ prefix, mirrors: [via(ep.registryUrl, ['pull', 'resolve'])] })),
     { prefix: ep.registry, server: ep.registryUrl, mirrors: [via(ep.registryUrl, ['pull', 'resolve', 'push'])] },
   ];
+}
+
+function upstreamsOf(ep: NodeEndpoints, registries: string[]): string[] {
+  return [...new Set(registries)].filter((r) => r !== ep.registry).sort();
 }

@@ -14,8 +14,10 @@ export interface NodeEndpoints {
   domain: string;
   /** Registry as image references and containerd name it: `registry.airgap.internal:8080`. */
   registry: string;
-  /** HTTP origin for the registry mirror: `http://registry.airgap.internal:8080`. */
+  /** HTTP origin for the registry mirror: `http://registry.airgap.internal:8080` (https with http.tls). */
   registryUrl: string;
+  /** Whether the admin server speaks HTTPS (site.yaml http.tls): nodes must trust the site CA. */
+  tls: boolean;
   /** HTTP origin for files and repositories: `http://files.airgap.internal:8080` (or the admin name). */
   filesUrl: string;
   /** Always an address: resolvers and time sources must not depend on name lookup. */
@@ -35,11 +37,13 @@ export function nodeEndpoints(site: Site): NodeEndpoints {
   };
   const hostPort = (host: string) => `${isIP(host) === 6 ? `[${host}]` : host}:${http.port}`;
   const registry = hostPort(named ? nameFor(['registry']) : http.host);
+  const scheme = site.http?.tls ? 'https' : 'http';
   return {
     domain: site.domain,
     registry,
-    registryUrl: `http://${registry}`,
-    filesUrl: `http://${hostPort(named ? nameFor(['files', 'repo']) : http.host)}`,
+    registryUrl: `${scheme}://${registry}`,
+    tls: !!site.http?.tls,
+    filesUrl: `${scheme}://${hostPort(named ? nameFor(['files', 'repo']) : http.host)}`,
     dns: dnsEnabled(site) ? reachable(site, forNodes(site, dnsListen(site)), 'dns.listen') : undefined,
     ntp: ntpEnabled(site) ? reachable(site, forNodes(site, ntpListen(site)), 'ntp.listen') : undefined,
   };

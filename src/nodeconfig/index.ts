@@ -9,6 +9,8 @@ import { renderContainerd } from './containerd.js';
 import { nodeEndpoints, type NodeEndpoints } from './endpoints.js';
 import { renderKubespray } from './kubespray.js';
 import { renderResolver } from './resolver.js';
+import { renderTrust } from './trust.js';
+import { AirlockError } from '../core/errors.js';
 import type { RenderedFile } from './rendered.js';
 
 export type { RenderedFile } from './rendered.js';
@@ -20,11 +22,22 @@ export interface NodeConfig {
   notes: string[];
 }
 
-export function renderNodeConfig(site: Site, opts: { registries?: string[] } = {}): NodeConfig {
+export interface NodeConfigOptions {
+  /** Upstream registries to give their own containerd mirror directory (those the store holds images of). */
+  registries?: string[];
+  /** The site CA certificate (PEM) nodes must trust; required when site.yaml has http.tls. */
+  caPem?: string;
+}
+
+export function renderNodeConfig(site: Site, opts: NodeConfigOptions = {}): NodeConfig {
   const endpoints = nodeEndpoints(site);
+  if (endpoints.tls && opts.caPem === undefined) {
+    throw new AirlockError('CONFIG_INVALID', 'site.yaml has http.tls but no http.tls.ca: nodes need the site CA to trust the admin server', { hint: 'add ca: <the ca.crt `airlock tls` wrote> under http.tls' });
+  }
   const registries = opts.registries ?? [];
   const notes: string[] = [];
   const files = [
+    ...renderTrust(endpoints, opts.caPem),
     ...renderContainerd(endpoints, registries),
     ...renderChrony(endpoints),
     ...renderResolver(endpoints, notes),

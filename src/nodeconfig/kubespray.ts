@@ -20,6 +20,7 @@ export function renderKubespray(ep: NodeEndpoints, registries: string[], notes: 
   const parts = [
     '# airlock nodeconfig: kubespray offline settings for this site. Put this file in',
     '# inventory/<cluster>/group_vars/all/offline.yml.',
+    ...(ep.tls ? ['# The admin server speaks HTTPS with the site CA: install the rendered CA on every node (and run', '# update-ca-certificates or update-ca-trust) before kubespray downloads anything.'] : []),
     section('Binaries, at <files_repo>/<upstream host>/<path>.', {
       files_repo: `${ep.filesUrl}/files`,
       ...Object.fromEntries(Object.entries(SITE_OVERRIDES).map(([name, host]) => [name, `{{ files_repo }}/${host}`])),

@@ -25,6 +25,8 @@ export interface ServeOptions {
   site?: Site;
   /** One log line per HTTP request; default true. */
   accessLog?: boolean;
+  /** PEM certificate and key: HTTPS instead of HTTP. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export interface RunningServer {
@@ -54,7 +56,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       }) ?? [],
   );
   const app = createApp({ routes, log: opts.log });
-  const http = await listen(app, { host: opts.host, port: opts.port, log: opts.log, accessLog: opts.accessLog ?? true });
+  const http = await listen(app, { host: opts.host, port: opts.port, log: opts.log, accessLog: opts.accessLog ?? true, tls: opts.tls });
   let network: NetworkServices | undefined;
   try {
     network = opts.site ? await startNetworkServices(opts.site, { logger: opts.log }) : undefined;

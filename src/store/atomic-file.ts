@@ -23,11 +23,11 @@ export async function commitRename(temp: string, target: string): Promise<void> 
   await fsyncDir(dirname(target));
 }
 
-export async function writeFileAtomic(target: string, data: string | Buffer): Promise<void> {
+export async function writeFileAtomic(target: string, data: string | Buffer, mode = 0o644): Promise<void> {
   const temp = tempNameFor(target);
   let handle: FileHandle | undefined;
   try {
-    handle = await open(temp, 'wx', 0o644);
+    handle = await open(temp, 'wx', mode);
     await handle.writeFile(data);
     await handle.sync();
     await handle.close();

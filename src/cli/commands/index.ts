@@ -23,6 +23,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'dns', load: () => import('./dns.js') },
   { name: 'ntp', load: () => import('./ntp.js') },
   { name: 'gateway', load: () => import('./gateway.js') },
+  { name: 'tls', load: () => import('./tls.js') },
   { name: 'nodeconfig', load: () => import('./nodeconfig.js') },
 ];
 

@@ -1,7 +1,9 @@
 // airlock nodeconfig --site FILE [--store DIR] [--out DIR] [--json]: the configuration nodes and
 // kubespray need to use the admin server, derived from site.yaml (and the store's image registries).
 import type { Command } from 'commander';
-import { loadSite } from '../../config/site.js';
+import { readFileSync } from 'node:fs';
+import { loadSite, sitePath } from '../../config/site.js';
+import { AirlockError } from '../../core/errors.js';
 import { renderNodeConfig, writeNodeConfig } from '../../nodeconfig/index.js';
 import { upstreamRegistries } from '../../kinds/oci/names.js';
 import { Store } from '../../store/store.js';
@@ -27,7 +29,8 @@ export function register(program: Command): void {
           store.close();
         }
       }
-      const config = renderNodeConfig(site, { registries });
+      const caFile = site.http?.tls?.ca && sitePath(o.site, site.http.tls.ca);
+      const config = renderNodeConfig(site, { registries, caPem: caFile ? readCa(caFile) : undefined });
       const written = o.out ? await writeNodeConfig(o.out, config.files) : undefined;
       const notes = config.notes.map((n) => `note: ${n}`);
       printResult(o, { ...config, written }, () =>
@@ -36,4 +39,14 @@ export function register(program: Command): void {
           : [...config.files.map((f) => `==> ${f.path} <==\n${f.content}`), ...notes].join('\n'),
       );
     });
+}
+
+function readCa(file: string): string {
+  try {
+    const pem = readFileSync(file, 'utf8');
+    if (pem.includes('-----BEGIN CERTIFICATE-----')) return pem;
+  } catch {
+    // reported below
+  }
+  throw new AirlockError('CONFIG_INVALID', `cannot read a PEM certificate from ${file} (site.yaml http.tls.ca)`, { hint: 'point http.tls.ca at the ca.crt `airlock tls` wrote' });
 }

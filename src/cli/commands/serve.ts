@@ -1,6 +1,6 @@
-import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { httpListen, loadSite } from '../../config/site.js';
+import { httpListen, loadSite, sitePath } from '../../config/site.js';
+import { readTlsFiles } from '../../tls/files.js';
 import { createLogger } from '../../core/log.js';
 import { startServer } from '../../server/serve.js';
 import { untilSignal } from '../signals.js';
@@ -20,11 +20,14 @@ export function register(program: Command): void {
     .option('--no-anonymous-pull', 'pulls need credentials from --htpasswd too')
     .option('--allow-delete', 'authenticated users may delete manifests, tags and blobs')
     .option('--no-access-log', 'do not log one line per HTTP request')
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (default: site.yaml http.tls.cert; `airlock tls` makes one)')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert')
     .addOption(jsonOption())
     .action(async (o) => {
       const site = o.site ? loadSite(o.site) : undefined;
       // Paths in site.yaml are relative to site.yaml, not to where serve was started.
-      const siteHtpasswd = site?.http?.htpasswd ? resolve(dirname(o.site), site.http.htpasswd) : undefined;
+      const siteHtpasswd = site?.http?.htpasswd ? sitePath(o.site, site.http.htpasswd) : undefined;
+      const tlsFiles = o.tlsCert || o.tlsKey ? { cert: o.tlsCert, key: o.tlsKey } : site?.http?.tls && { cert: sitePath(o.site, site.http.tls.cert), key: sitePath(o.site, site.http.tls.key) };
       const { host, port } = parseListen(o.listen ?? httpListen(site));
       const server = await startServer({
         storeDir: o.store,
@@ -36,6 +39,7 @@ export function register(program: Command): void {
         allowDelete: !!o.allowDelete,
         site,
         accessLog: o.accessLog !== false,
+        tls: tlsFiles ? readTlsFiles(tlsFiles) : undefined,
       });
       const result = { url: server.url, ...server.network };
       printResult(o, result, () =>

@@ -1,0 +1,127 @@
+// HTTPS for the admin server: `airlock tls` makes the site CA and a certificate with site.yaml's names
+// (checked with openssl), `airlock serve` uses it (curl with and without the CA), skopeo pushes and pulls
+// trusting only the CA nodeconfig renders, and containerd pulls through the rendered https mirror.
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AIRLOCK_BIN, airlock, airlockProcess, firstJson, run } from './helpers/cli.js';
+import { buildBusyboxImage, writeLayout } from './helpers/oci-fixtures.js';
+import { freePort, htpasswdFile, startContainerd, type Containerd } from './helpers/oci-servers.js';
+import { tempDir } from './helpers/tmp.js';
+import type { ChildProcess } from 'node:child_process';
+
+const dir = tempDir();
+const tls = join(dir, 'tls');
+const site = join(dir, 'site.yaml');
+let port: number;
+
+beforeAll(async () => {
+  port = await freePort();
+  htpasswdFile(join(dir, 'htpasswd'), 'pusher', 's3cret');
+  // Paths in site.yaml are relative to it; airlock tls writes exactly these names.
+  writeFileSync(
+    site,
+    `domain: airgap.internal
+admin: { name: admin, address: 127.0.0.1 }
+services: [registry]
+http:
+  listen: "127.0.0.1:${port}"
+  htpasswd: htpasswd
+  tls: { cert: tls/server.crt, key: tls/server.key, ca: tls/ca.crt }
+`,
+  );
+});
+
+describe('airlock tls', () => {
+  it('makes a site CA and a server certificate carrying every name of the admin server', async () => {
+    const r = await airlock(['tls', '--site', site, '--out', tls, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).ca.created).toBe(true);
+    expect(statSync(join(tls, 'ca.key')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(tls, 'server.key')).mode & 0o777).toBe(0o600);
+    const verify = await run('openssl', ['verify', '-CAfile', join(tls, 'ca.crt'), join(tls, 'server.crt')]);
+    expect(verify.stdout.trim()).toBe(`${join(tls, 'server.crt')}: OK`);
+    const ext = await run('openssl', ['x509', '-in', join(tls, 'server.crt'), '-noout', '-ext', 'subjectAltName,extendedKeyUsage']);
+    for (const name of ['DNS:admin.airgap.internal', 'DNS:registry.airgap.internal', 'DNS:registry', 'IP Address:127.0.0.1', 'TLS Web Server Authentication']) expect(ext.stdout).toContain(name);
+  });
+
+  it('keeps the CA on a rerun and issues a new server certificate', async () => {
+    const ca = readFileSync(join(tls, 'ca.crt'));
+    const server = readFileSync(join(tls, 'server.crt'));
+    const r = await airlock(['tls', '--site', site, '--out', tls, '--json', '--name', 'vip.airgap.internal']);
+    expect(JSON.parse(r.stdout).ca.created).toBe(false);
+    expect(readFileSync(join(tls, 'ca.crt')).equals(ca)).toBe(true);
+    expect(readFileSync(join(tls, 'server.crt')).equals(server)).toBe(false);
+    expect((await run('openssl', ['x509', '-in', join(tls, 'server.crt'), '-noout', '-ext', 'subjectAltName'])).stdout).toContain('DNS:vip.airgap.internal');
+  });
+});
+
+describe('serving HTTPS', () => {
+  let serve: ChildProcess;
+  let url: string;
+  let containerd: Containerd;
+  const node = join(dir, 'node');
+  const layout = join(dir, 'layout');
+
+  beforeAll(async () => {
+    writeFileSync(join(dir, 'empty.yaml'), 'version: 1\n');
+    expect((await airlock(['collect', '-f', join(dir, 'empty.yaml'), '--store', join(dir, 'store'), '-q'])).code).toBe(0);
+    serve = airlockProcess(['serve', '--site', site, '--store', join(dir, 'store'), '--json']);
+    url = (await firstJson<{ url: string }>(serve)).url;
+    writeLayout(layout, { busybox: buildBusyboxImage(layout) });
+    containerd = await startContainerd(join(dir, 'containerd'));
+  });
+  afterAll(async () => {
+    serve?.kill('SIGTERM');
+    await containerd?.stop();
+  });
+
+  it('serves https:// with the certificate: curl trusts it through the site CA only', async () => {
+    expect(url).toBe(`https://127.0.0.1:${port}`);
+    const trusted = await run('curl', ['-sS', '--cacert', join(tls, 'ca.crt'), `${url}/healthz`]);
+    expect(trusted.code, trusted.stderr).toBe(0);
+    const untrusted = await run('curl', ['-sS', `${url}/healthz`]);
+    expect(untrusted.code).toBe(60); // CURLE_PEER_FAILED_VERIFICATION
+  });
+
+  it('skopeo pushes and pulls trusting the CA nodeconfig renders for nodes', async () => {
+    const r = await run(process.execPath, [AIRLOCK_BIN, 'nodeconfig', '--site', site, '--out', node, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const paths = (JSON.parse(r.stdout) as { files: { path: string }[] }).files.map((f) => f.path);
+    expect(paths).toEqual(expect.arrayContaining(['etc/airlock/ca.crt', 'usr/local/share/ca-certificates/airlock-site-ca.crt', 'etc/pki/ca-trust/source/anchors/airlock-site-ca.crt']));
+    expect(readFileSync(join(node, 'etc/airlock/ca.crt')).equals(readFileSync(join(tls, 'ca.crt')))).toBe(true);
+    const certDir = join(node, 'etc/airlock');
+    const host = `127.0.0.1:${port}`;
+    const push = await run('skopeo', ['copy', '--dest-cert-dir', certDir, '--dest-creds', 'pusher:s3cret', `oci:${layout}:busybox`, `docker://${host}/k8s.invalid/busybox:1`]);
+    expect(push.code, push.stderr).toBe(0);
+    const inspect = await run('skopeo', ['inspect', '--cert-dir', certDir, `docker://${host}/k8s.invalid/busybox:1`]);
+    expect(inspect.code, inspect.stderr).toBe(0);
+    const refused = await run('skopeo', ['inspect', `docker://${host}/k8s.invalid/busybox:1`]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/certificate|x509/i);
+  });
+
+  it('containerd pulls through the rendered https mirror with the CA it names, and runs the image', async () => {
+    const r = await run(process.execPath, [AIRLOCK_BIN, 'nodeconfig', '--site', site, '--store', join(dir, 'store'), '--out', node]);
+    expect(r.code, r.stderr).toBe(0);
+    const certs = join(node, 'etc/containerd/certs.d');
+    const hostsToml = readFileSync(join(certs, 'k8s.invalid', 'hosts.toml'), 'utf8');
+    expect(hostsToml).toContain(`[host."https://127.0.0.1:${port}"]`);
+    // containerd reads the CA from the node path the file names; point it at this test's copy.
+    writeFileSync(join(certs, 'k8s.invalid', 'hosts.toml'), hostsToml.replace('/etc/airlock/ca.crt', join(node, 'etc/airlock/ca.crt')));
+    expect(existsSync(join(node, 'etc/airlock/ca.crt'))).toBe(true);
+    const pull = await containerd.ctr(['image', 'pull', '--hosts-dir', certs, '--snapshotter', 'native', 'k8s.invalid/busybox:1']);
+    expect(pull.code, pull.stderr).toBe(0);
+    const runIt = await containerd.ctr(['run', '--rm', '--snapshotter', 'native', 'k8s.invalid/busybox:1', `tls${Date.now()}`, '/bin/echo', 'hello-over-https']);
+    expect(runIt.stdout.trim()).toBe('hello-over-https');
+  });
+
+  it('a key that is not the certificate’s is one line naming both files, exit 2', async () => {
+    const other = join(dir, 'other');
+    expect((await airlock(['tls', '--site', site, '--out', other])).code).toBe(0);
+    const r = await airlock(['serve', '--store', join(dir, 'store'), '--listen', '127.0.0.1:0', '--tls-cert', join(tls, 'server.crt'), '--tls-key', join(other, 'server.key')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`${join(other, 'server.key')} is not the key of ${join(tls, 'server.crt')}`);
+  });
+});
