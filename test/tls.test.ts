@@ -116,6 +116,31 @@ describe('serving HTTPS', () => {
     expect(runIt.stdout.trim()).toBe('hello-over-https');
   });
 
+  it('SIGHUP takes a renewed certificate and new users without a restart; a broken file changes nothing', async () => {
+    const ca = join(tls, 'ca.crt');
+    const viaNewName = () => run('curl', ['-sS', '--cacert', ca, '--resolve', `new.airgap.internal:${port}:127.0.0.1`, `https://new.airgap.internal:${port}/healthz`]);
+    const startUpload = (user: string) =>
+      run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', '--cacert', ca, '-u', user, '-X', 'POST', `${url}/v2/team/hup/blobs/uploads/`]);
+    expect((await airlock(['tls', '--site', site, '--out', tls, '--name', 'new.airgap.internal'])).code).toBe(0);
+    expect((await run('htpasswd', ['-bB', join(dir, 'htpasswd'), 'second', 'pw2'])).code).toBe(0);
+    expect((await viaNewName()).code).toBe(60); // still the old certificate
+    expect((await startUpload('second:pw2')).stdout).toBe('401');
+    serve.kill('SIGHUP');
+    let after = await viaNewName();
+    for (let i = 0; i < 50 && after.code !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = await viaNewName();
+    }
+    expect(after.code, after.stderr).toBe(0);
+    expect((await startUpload('second:pw2')).stdout).toBe('202');
+    // A broken htpasswd on the next SIGHUP: refused, and the users loaded before keep working.
+    writeFileSync(join(dir, 'htpasswd'), 'second:plaintext-not-bcrypt\n');
+    serve.kill('SIGHUP');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(serve.exitCode).toBe(null);
+    expect((await startUpload('second:pw2')).stdout).toBe('202');
+  });
+
   it('a key that is not the certificate’s is one line naming both files, exit 2', async () => {
     const other = join(dir, 'other');
     expect((await airlock(['tls', '--site', site, '--out', other])).code).toBe(0);

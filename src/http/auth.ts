@@ -33,9 +33,15 @@ export class HtpasswdAuth implements Authenticator {
   private readonly cache = new Map<string, { user: string; until: number }>();
 
   private constructor(
-    private readonly users: Map<string, string>,
+    private users: Map<string, string>,
     readonly realm: string,
   ) {}
+
+  /** Take the users of another, already parsed file (SIGHUP); cached logins of removed users go too. */
+  replaceUsers(from: HtpasswdAuth): void {
+    this.users = from.users;
+    this.cache.clear();
+  }
 
   static fromFile(file: string, realm = 'airlock'): HtpasswdAuth {
     let text: string;

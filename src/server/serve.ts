@@ -1,5 +1,8 @@
 // The composition root of `airlock serve`: open the store, mount every kind's routes on one HTTP
 // listener, and stop gracefully.
+import type { Server as HttpsServer } from 'node:https';
+import { createSecureContext } from 'node:tls';
+import { AirlockError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { createApp } from '../http/app.js';
 import { listen } from '../http/node-adapter.js';
@@ -31,6 +34,11 @@ export interface ServeOptions {
 
 export interface RunningServer {
   url: string;
+  /**
+   * Take new credentials and a new certificate without dropping a connection (what SIGHUP does).
+   * Everything is read and checked before anything changes; on an error the old ones stay.
+   */
+  reload(next: { htpasswd?: string; tls?: { cert: string | Buffer; key: string | Buffer } }): void;
   /** Bound addresses of the network services site.yaml enabled (port 0 resolved). */
   network: NetworkServices['addresses'];
   store: Store;
@@ -69,6 +77,17 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   let closing: Promise<void> | undefined;
   return {
     url: http.url,
+    reload: (next) => {
+      if ((next.tls && !opts.tls) || (next.htpasswd && !auth)) {
+        throw new AirlockError('USAGE', 'a reload renews credentials and certificates; it cannot turn them on', { hint: 'restart airlock serve with the new options' });
+      }
+      // Check everything first (both throw on a bad file), then switch.
+      if (next.tls) createSecureContext(next.tls);
+      const users = next.htpasswd ? HtpasswdAuth.fromFile(next.htpasswd) : undefined;
+      if (users) auth!.replaceUsers(users);
+      if (next.tls) (http.server as HttpsServer).setSecureContext(next.tls);
+      opts.log.info({ htpasswd: !!users, tls: !!next.tls }, 'reloaded');
+    },
     network: network?.addresses ?? {},
     store,
     close: () =>

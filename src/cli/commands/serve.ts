@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { httpListen, loadSite, sitePath } from '../../config/site.js';
 import { readTlsFiles } from '../../tls/files.js';
+import type { AirlockError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
 import { startServer } from '../../server/serve.js';
 import { untilSignal } from '../signals.js';
@@ -29,12 +30,14 @@ export function register(program: Command): void {
       const siteHtpasswd = site?.http?.htpasswd ? sitePath(o.site, site.http.htpasswd) : undefined;
       const tlsFiles = o.tlsCert || o.tlsKey ? { cert: o.tlsCert, key: o.tlsKey } : site?.http?.tls && { cert: sitePath(o.site, site.http.tls.cert), key: sitePath(o.site, site.http.tls.key) };
       const { host, port } = parseListen(o.listen ?? httpListen(site));
+      const log = createLogger({ level: process.env.AIRLOCK_LOG_LEVEL ?? 'info', buffered: true });
+      const htpasswd = o.htpasswd ?? siteHtpasswd;
       const server = await startServer({
         storeDir: o.store,
         host,
         port,
-        log: createLogger({ level: process.env.AIRLOCK_LOG_LEVEL ?? 'info', buffered: true }),
-        htpasswd: o.htpasswd ?? siteHtpasswd,
+        log,
+        htpasswd,
         anonymousPull: o.anonymousPull !== false,
         allowDelete: !!o.allowDelete,
         site,
@@ -50,7 +53,17 @@ export function register(program: Command): void {
           ...(server.network.ntp ?? []).map((a) => `  ntp  ${a} (udp)`),
         ].join('\n'),
       );
+      // SIGHUP: read the htpasswd file and the certificate again (renewal, new users) without a restart.
+      const onHangup = () => {
+        try {
+          server.reload({ htpasswd, tls: tlsFiles ? readTlsFiles(tlsFiles) : undefined });
+        } catch (err) {
+          log.error({ code: (err as AirlockError).code }, `reload refused, still serving the previous credentials and certificate: ${(err as Error).message}`);
+        }
+      };
+      process.on('SIGHUP', onHangup);
       await untilSignal();
+      process.off('SIGHUP', onHangup);
       await server.close();
     });
 }
