@@ -1,7 +1,7 @@
 // HTTPS for the admin server: `airlock tls` makes the site CA and a certificate with site.yaml's names
 // (checked with openssl), `airlock serve` uses it (curl with and without the CA), skopeo pushes and pulls
 // trusting only the CA nodeconfig renders, and containerd pulls through the rendered https mirror.
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AIRLOCK_BIN, airlock, airlockProcess, firstJson, run } from './helpers/cli.js';
@@ -53,6 +53,17 @@ describe('airlock tls', () => {
     expect(readFileSync(join(tls, 'ca.crt')).equals(ca)).toBe(true);
     expect(readFileSync(join(tls, 'server.crt')).equals(server)).toBe(false);
     expect((await run('openssl', ['x509', '-in', join(tls, 'server.crt'), '-noout', '-ext', 'subjectAltName'])).stdout).toContain('DNS:vip.airgap.internal');
+  });
+
+  it('refuses to replace half a CA (a certificate whose key is missing)', async () => {
+    const half = join(dir, 'half');
+    expect((await airlock(['tls', '--site', site, '--out', half])).code).toBe(0);
+    const caCert = readFileSync(join(half, 'ca.crt'));
+    rmSync(join(half, 'ca.key'));
+    const r = await airlock(['tls', '--site', site, '--out', half]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${join(half, 'ca.crt')} is there but ca.key is not`);
+    expect(readFileSync(join(half, 'ca.crt')).equals(caCert)).toBe(true);
   });
 });
 

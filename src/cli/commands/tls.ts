@@ -36,6 +36,12 @@ export function register(program: Command): void {
       await mkdir(dir, { recursive: true });
       const file = (name: string) => join(dir, name);
       const haveCa = existsSync(file('ca.crt')) && existsSync(file('ca.key'));
+      // Half a CA is a lost key or a misplaced file: making a new CA here would silently break every node's trust.
+      for (const [has, lacks] of [['ca.crt', 'ca.key'], ['ca.key', 'ca.crt']]) {
+        if (existsSync(file(has!)) && !existsSync(file(lacks!))) {
+          throw new AirlockError('CONFIG_INVALID', `${file(has!)} is there but ${lacks} is not`, { hint: `restore ${lacks} from backup, or move ${has} away to make a new CA (nodes must then trust the new ca.crt)` });
+        }
+      }
       let ca;
       if (haveCa) {
         try {
