@@ -1,4 +1,5 @@
 // `airlock serve --site site.yaml` starts DNS and NTP next to HTTP, and takes http.listen from the site.
+import { createSocket } from 'node:dgram';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,5 +41,20 @@ describe('serve --site', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/bad-site\.yaml:2:\d+: .*unknown key "adress".*docs\/site\.md/);
+  });
+
+  it('a DNS port already taken is one line from the DNS/NTP thread, and serve exits', async () => {
+    const taken = createSocket('udp4');
+    await new Promise<void>((resolve) => taken.bind(0, '127.0.0.1', resolve));
+    try {
+      const port = taken.address().port;
+      writeFileSync(join(dir, 'taken.yaml'), `domain: airgap.internal\nadmin: { name: admin, address: 127.0.0.1 }\nhttp: { listen: "127.0.0.1:0" }\ndns: { listen: [ "127.0.0.1:${port}" ] }\n`);
+      const r = await airlock(['serve', '--store', join(dir, 'store'), '--site', join(dir, 'taken.yaml')]);
+      expect(r.code).toBe(8);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(`127.0.0.1:${port} is already in use`);
+    } finally {
+      taken.close();
+    }
   });
 });

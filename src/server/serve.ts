@@ -9,7 +9,8 @@ import { listen } from '../http/node-adapter.js';
 import { HtpasswdAuth } from '../http/auth.js';
 import { KINDS } from '../kinds/registry.js';
 import type { Site } from '../config/site.js';
-import { startNetworkServices, type NetworkServices } from '../netsvc/index.js';
+import type { NetworkServices } from '../netsvc/index.js';
+import { startNetworkServicesThread } from '../netsvc/thread.js';
 import { Store, type StoreView } from '../store/store.js';
 import { CachingBlobReader } from '../http/blob-cache.js';
 
@@ -67,7 +68,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const http = await listen(app, { host: opts.host, port: opts.port, log: opts.log, accessLog: opts.accessLog ?? true, tls: opts.tls });
   let network: NetworkServices | undefined;
   try {
-    network = opts.site ? await startNetworkServices(opts.site, { logger: opts.log }) : undefined;
+    network = opts.site ? await startNetworkServicesThread(opts.site, { logger: opts.log, logLevel: opts.log.level }) : undefined;
   } catch (err) {
     await http.close();
     store.close();

@@ -1,0 +1,23 @@
+// The DNS/NTP thread of `airlock serve` (see thread.ts): start the services, report the bound addresses
+// or the error, close them when asked, then let the thread end.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Site } from '../config/site.js';
+import { AirlockError } from '../core/errors.js';
+import { createLogger } from '../core/log.js';
+import { startNetworkServices } from './index.js';
+import type { ThreadMessage } from './thread.js';
+
+const { site, logLevel } = workerData as { site: Site; logLevel: string };
+const port = parentPort!;
+const logger = createLogger({ level: logLevel });
+try {
+  const services = await startNetworkServices(site, { logger });
+  port.postMessage({ addresses: services.addresses } satisfies ThreadMessage);
+  port.once('message', () => {
+    void services.close().then(() => port.close());
+  });
+} catch (err) {
+  const error = err instanceof AirlockError ? { code: err.code, message: err.message, hint: err.hint, where: err.where } : { message: (err as Error).message };
+  port.postMessage({ error } satisfies ThreadMessage);
+  port.close();
+}
