@@ -43,6 +43,39 @@ describe('serve --site', () => {
     expect(r.stderr).toMatch(/bad-site\.yaml:2:\d+: .*unknown key "adress".*docs\/site\.md/);
   });
 
+  it('SIGHUP re-reads site.yaml: a new host resolves without a restart; a broken site.yaml changes nothing', async () => {
+    const file = join(dir, 'grow.yaml');
+    const siteWith = (hosts: string) => `domain: airgap.internal\nadmin: { name: admin, address: 10.0.0.1 }\nhosts: [ ${hosts} ]\nhttp: { listen: "127.0.0.1:0" }\ndns: { listen: [ "127.0.0.1:0" ] }\n`;
+    writeFileSync(file, siteWith('{ name: cp1, address: 10.0.0.11 }'));
+    const child = airlockProcess(['serve', '--store', join(dir, 'store'), '--site', file, '--json']);
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    try {
+      const started = await firstJson<{ dns: string[] }>(child);
+      const [host, port] = started.dns[0]!.split(':');
+      const lookup = async (name: string) => (await run('dig', [`@${host}`, '-p', port!, `${name}.airgap.internal`, '+short'])).stdout.trim();
+      expect(await lookup('w9')).toBe('');
+      writeFileSync(file, siteWith('{ name: cp1, address: 10.0.0.11 }, { name: w9, address: 10.0.0.99 }'));
+      child.kill('SIGHUP');
+      let answer = '';
+      for (let i = 0; i < 50 && answer === ''; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        answer = await lookup('w9');
+      }
+      expect(answer).toBe('10.0.0.99');
+      writeFileSync(file, siteWith('{ name: w9, adress: 10.0.0.98 }'));
+      child.kill('SIGHUP');
+      for (let i = 0; i < 50 && !stderr.includes('reload refused'); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(stderr).toMatch(/reload refused, still serving as before: .*grow\.yaml:3:\d+: .*unknown key \\*"adress/); // inside a JSON log line
+      expect(await lookup('w9')).toBe('10.0.0.99');
+      expect(child.exitCode).toBe(null);
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  });
+
   it('a DNS port already taken is one line from the DNS/NTP thread, and serve exits', async () => {
     const taken = createSocket('udp4');
     await new Promise<void>((resolve) => taken.bind(0, '127.0.0.1', resolve));

@@ -9,12 +9,20 @@ import type { DnsHandler } from './handler.js';
 
 export interface RunningServer {
   addresses: string[];
+  /** Answer from another handler (a zone rebuilt from an edited site.yaml) on the same sockets. */
+  replaceHandler(handler: DnsHandler): void;
   close(): Promise<void>;
+}
+
+/** What the listeners answer with; replaced as a whole, read once per query. */
+interface HandlerSlot {
+  handler: DnsHandler;
 }
 
 const TCP_IDLE_MS = 10_000;
 
 export async function startDnsServer(handler: DnsHandler, listen: ListenAddress[], logger: Logger): Promise<RunningServer> {
+  const slot: HandlerSlot = { handler };
   const udps: dgram.Socket[] = [];
   const tcps: net.Server[] = [];
   const addresses: string[] = [];
@@ -24,15 +32,19 @@ export async function startDnsServer(handler: DnsHandler, listen: ListenAddress[
       const { udp, tcp } = await bindPair(host, port);
       udps.push(udp);
       tcps.push(tcp);
-      serveUdp(udp, handler, logger);
-      drops.push(serveTcp(tcp, handler, logger));
+      serveUdp(udp, slot, logger);
+      drops.push(serveTcp(tcp, slot, logger));
       addresses.push(formatAddress(host, udp.address().port));
     }
   } catch (err) {
     await closeAll(udps, tcps);
     throw err;
   }
-  return { addresses, close: () => (drops.forEach((d) => d()), closeAll(udps, tcps)) };
+  return {
+    addresses,
+    replaceHandler: (next) => void (slot.handler = next),
+    close: () => (drops.forEach((d) => d()), closeAll(udps, tcps)),
+  };
 }
 
 /** UDP first, then TCP on the port UDP got; with port 0 a clash on TCP is retried with a new port. */
@@ -50,7 +62,7 @@ async function bindPair(host: string, port: number): Promise<{ udp: dgram.Socket
   }
 }
 
-function serveUdp(sock: dgram.Socket, handler: DnsHandler, logger: Logger): void {
+function serveUdp(sock: dgram.Socket, slot: HandlerSlot, logger: Logger): void {
   // No per-send callback: a failed send (client gone, buffer full) surfaces as a socket 'error' event.
   const send = (out: Buffer | null, port: number, address: string) => {
     if (out) sock.send(out, port, address);
@@ -59,7 +71,7 @@ function serveUdp(sock: dgram.Socket, handler: DnsHandler, logger: Logger): void
   sock.on('message', (msg, rinfo) => {
     try {
       client.address = rinfo.address;
-      const out = handler.handle(msg, client);
+      const out = slot.handler.handle(msg, client);
       if (out instanceof Promise) out.then((b) => send(b, rinfo.port, rinfo.address), (err) => logger.warn({ err }, 'dns: forward failed'));
       else send(out, rinfo.port, rinfo.address);
     } catch (err) {
@@ -70,7 +82,7 @@ function serveUdp(sock: dgram.Socket, handler: DnsHandler, logger: Logger): void
 }
 
 /** RFC 7766: two-byte length prefix, several queries per connection, answers may come out of order. */
-export function serveTcp(server: net.Server, handler: DnsHandler, logger: Logger): () => void {
+function serveTcp(server: net.Server, slot: HandlerSlot, logger: Logger): () => void {
   const open = new Set<net.Socket>();
   server.on('connection', (conn) => {
     open.add(conn);
@@ -90,7 +102,7 @@ export function serveTcp(server: net.Server, handler: DnsHandler, logger: Logger
         const msg = buf.subarray(2, 2 + buf.readUInt16BE(0));
         buf = buf.subarray(2 + msg.length);
         try {
-          const out = handler.handle(msg, { address: conn.remoteAddress ?? '', tcp: true });
+          const out = slot.handler.handle(msg, { address: conn.remoteAddress ?? '', tcp: true });
           if (out instanceof Promise) out.then(write, (err) => logger.warn({ err }, 'dns: forward failed'));
           else write(out);
         } catch (err) {

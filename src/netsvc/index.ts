@@ -4,7 +4,7 @@
 import { dnsEnabled as siteRunsDns, dnsListen, ntpEnabled as siteRunsNtp, ntpListen, type Site } from '../config/site.js';
 import type { Logger } from '../core/log.js';
 import { parseListen } from '../core/listen.js';
-import { startDns } from '../dns/index.js';
+import { createDnsHandler, startDns } from '../dns/index.js';
 import { startNtp } from '../ntp/index.js';
 
 export interface NetworkServicesOptions {
@@ -18,6 +18,11 @@ export interface NetworkServicesOptions {
 
 export interface NetworkServices {
   addresses: { dns?: string[]; ntp?: string[] };
+  /**
+   * Take an edited site.yaml: DNS answers from the new zone (hosts, services, records, forwarders, ACL)
+   * on the same sockets. Returns what needs a restart instead (listen addresses, NTP settings).
+   */
+  reload(site: Site): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -32,11 +37,13 @@ export function ntpEnabled(site: Site, force?: boolean): boolean {
 export async function startNetworkServices(site: Site, opts: NetworkServicesOptions): Promise<NetworkServices> {
   const closers: Array<() => Promise<void>> = [];
   const addresses: NetworkServices['addresses'] = {};
+  let dnsServer: Awaited<ReturnType<typeof startDns>> | undefined;
   const close = async () => void (await Promise.all(closers.splice(0).map((c) => c())));
   try {
     if (dnsEnabled(site, opts.dns)) {
       const dns = await startDns(site, (opts.listenOverride?.dns ?? dnsListen(site)).map(parseListen), opts.logger);
       closers.push(dns.close);
+      dnsServer = dns;
       addresses.dns = dns.addresses;
       opts.logger.info({ addresses: dns.addresses }, 'dns listening');
     }
@@ -50,5 +57,15 @@ export async function startNetworkServices(site: Site, opts: NetworkServicesOpti
     await close();
     throw err;
   }
-  return { addresses, close };
+  let current = site;
+  const reload = async (next: Site): Promise<string[]> => {
+    const restart: string[] = [];
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    if (dnsEnabled(next, opts.dns) !== !!dnsServer || (!opts.listenOverride?.dns && !same(dnsListen(next), dnsListen(current)))) restart.push('dns on/off or dns.listen');
+    if (!same(next.ntp, current.ntp)) restart.push('the ntp section');
+    if (dnsServer && dnsEnabled(next, opts.dns)) dnsServer.replaceHandler(createDnsHandler(next));
+    current = next;
+    return restart;
+  };
+  return { addresses, reload, close };
 }

@@ -13,8 +13,15 @@ const logger = createLogger({ level: logLevel });
 try {
   const services = await startNetworkServices(site, { logger });
   port.postMessage({ addresses: services.addresses } satisfies ThreadMessage);
-  port.once('message', () => {
-    void services.close().then(() => port.close());
+  port.on('message', (m: 'close' | { reload: Site }) => {
+    if (m === 'close') {
+      void services.close().then(() => port.close());
+      return;
+    }
+    services.reload(m.reload).then(
+      (restart) => port.postMessage({ restart } satisfies ThreadMessage),
+      (err: Error) => port.postMessage({ error: { message: err.message } } satisfies ThreadMessage),
+    );
   });
 } catch (err) {
   const error = err instanceof AirlockError ? { code: err.code, message: err.message, hint: err.hint, where: err.where } : { message: (err as Error).message };

@@ -11,6 +11,8 @@ import type { NetworkServices } from './index.js';
 
 export interface ThreadMessage {
   addresses?: NetworkServices['addresses'];
+  /** Reply to a reload: what needs a restart instead. */
+  restart?: string[];
   error?: { code?: ErrorCode; message: string; hint?: string; where?: string };
 }
 
@@ -38,6 +40,13 @@ export async function startNetworkServicesThread(site: Site, opts: { logger: Log
   });
   return {
     addresses: started.addresses ?? {},
+    reload: async (next) => {
+      const reply = once(worker, 'message') as Promise<[ThreadMessage]>;
+      worker.postMessage({ reload: next });
+      const [m] = await reply;
+      if (m.error) throw new AirlockError(m.error.code ?? 'INTERNAL', m.error.message, { hint: m.error.hint });
+      return m.restart ?? [];
+    },
     close: async () => {
       if (closing) return;
       closing = true;

@@ -6,7 +6,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Site } from '../config/site.js';
 import { startNetworkServices, type NetworkServices, type NetworkServicesOptions } from './index.js';
 
-export interface MaybeWorker extends NetworkServices {
+export interface MaybeWorker extends Omit<NetworkServices, 'reload'> {
   /** True inside a worker: it must not print; the primary does. */
   worker: boolean;
 }

@@ -39,7 +39,7 @@ export interface RunningServer {
    * Take new credentials and a new certificate without dropping a connection (what SIGHUP does).
    * Everything is read and checked before anything changes; on an error the old ones stay.
    */
-  reload(next: { htpasswd?: string; tls?: { cert: string | Buffer; key: string | Buffer } }): void;
+  reload(next: { htpasswd?: string; tls?: { cert: string | Buffer; key: string | Buffer }; site?: Site }): Promise<{ restart: string[] }>;
   /** Bound addresses of the network services site.yaml enabled (port 0 resolved). */
   network: NetworkServices['addresses'];
   store: Store;
@@ -78,7 +78,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   let closing: Promise<void> | undefined;
   return {
     url: http.url,
-    reload: (next) => {
+    reload: async (next) => {
       if ((next.tls && !opts.tls) || (next.htpasswd && !auth)) {
         throw new AirlockError('USAGE', 'a reload renews credentials and certificates; it cannot turn them on', { hint: 'restart airlock serve with the new options' });
       }
@@ -87,7 +87,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       const users = next.htpasswd ? HtpasswdAuth.fromFile(next.htpasswd) : undefined;
       if (users) auth!.replaceUsers(users);
       if (next.tls) (http.server as HttpsServer).setSecureContext(next.tls);
-      opts.log.info({ htpasswd: !!users, tls: !!next.tls }, 'reloaded');
+      const restart = next.site && network ? await network.reload(next.site) : [];
+      opts.log.info({ htpasswd: !!users, tls: !!next.tls, site: !!next.site, restart }, 'reloaded');
+      return { restart };
     },
     network: network?.addresses ?? {},
     store,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { httpListen, loadSite, sitePath } from '../../config/site.js';
 import { readTlsFiles } from '../../tls/files.js';
-import type { AirlockError } from '../../core/errors.js';
+import { AirlockError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
 import { startServer } from '../../server/serve.js';
 import { untilSignal } from '../signals.js';
@@ -53,13 +53,17 @@ export function register(program: Command): void {
           ...(server.network.ntp ?? []).map((a) => `  ntp  ${a} (udp)`),
         ].join('\n'),
       );
-      // SIGHUP: read the htpasswd file and the certificate again (renewal, new users) without a restart.
+      // SIGHUP: read site.yaml (DNS zone), the htpasswd file and the certificate again, without a restart.
       const onHangup = () => {
-        try {
-          server.reload({ htpasswd, tls: tlsFiles ? readTlsFiles(tlsFiles) : undefined });
-        } catch (err) {
-          log.error({ code: (err as AirlockError).code }, `reload refused, still serving the previous credentials and certificate: ${(err as Error).message}`);
-        }
+        const reload = async () => {
+          const next = o.site ? loadSite(o.site) : undefined;
+          const { restart } = await server.reload({ htpasswd, tls: tlsFiles ? readTlsFiles(tlsFiles) : undefined, site: next });
+          if (restart.length) log.warn({ restart }, `reloaded, but these changes of site.yaml take effect only after a restart: ${restart.join(', ')}`);
+        };
+        reload().catch((err: Error) => {
+          const line = err instanceof AirlockError ? err.oneLine() : err.message;
+          log.error({ code: (err as AirlockError).code }, `reload refused, still serving as before: ${line}`);
+        });
       };
       process.on('SIGHUP', onHangup);
       await untilSignal();
