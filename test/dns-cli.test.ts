@@ -1,6 +1,7 @@
 // The commands as a user runs them: `airlock dns`, `airlock ntp` (bound addresses printed, SIGTERM /
 // SIGINT stop them cleanly), `airlock gateway`, and a site.yaml mistake reported as file:line and a fix.
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { dig } from './helpers/dns-tools.js';
@@ -38,13 +39,20 @@ describe('airlock dns / ntp / gateway', () => {
     expect(await exited).toBe(0);
   });
 
-  it('--workers 2: both processes share the port, answer UDP and TCP, and all stop on SIGTERM', async () => {
+  it('--workers 2: both processes share the port, answer UDP and TCP, take SIGHUP, and all stop on SIGTERM', async () => {
     const { file } = fixtureSite();
     const a = await startAirlock(['dns', '--site', file, '--listen', '127.0.0.1:0', '--workers', '2']);
     const exited = exitOf(a.child);
     const address = /^dns (\S+) udp\+tcp$/m.exec(a.stdout())![1]!;
     for (let i = 0; i < 4; i++) expect((await dig(address, ['registry.airgap.internal', 'A'])).answers.map((x) => x[4])).toEqual(['192.168.10.10']);
     expect((await dig(address, ['+tcp', 'w1.airgap.internal', 'A'])).answers.map((x) => x[4])).toEqual(['192.168.10.21']);
+    // SIGHUP to the primary: every worker re-reads site.yaml and answers a new host on the same port.
+    writeFileSync(file, siteYaml().replace('  - { name: w1,  address: 192.168.10.21 }', '  - { name: w1,  address: 192.168.10.21 }\n  - { name: w7, address: 192.168.10.77 }'));
+    a.child.kill('SIGHUP');
+    const w7 = async () => (await dig(address, ['w7.airgap.internal', 'A'])).answers.map((x) => x[4]).join();
+    for (let i = 0; i < 50 && (await w7()) !== '192.168.10.77'; i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 300)); // the other worker too
+    for (let i = 0; i < 6; i++) expect(await w7()).toBe('192.168.10.77');
     a.child.kill('SIGTERM');
     expect(await exited).toBe(0);
     const left = await run('pgrep', ['-f', file]).then((r) => r.stdout.trim(), () => '');

@@ -6,7 +6,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Site } from '../config/site.js';
 import { startNetworkServices, type NetworkServices, type NetworkServicesOptions } from './index.js';
 
-export interface MaybeWorker extends Omit<NetworkServices, 'reload'> {
+export interface MaybeWorker extends NetworkServices {
   /** True inside a worker: it must not print; the primary does. */
   worker: boolean;
 }
@@ -19,6 +19,7 @@ export async function startWithWorkers(site: Site, opts: NetworkServicesOptions,
     // The IPC channel would keep a worker alive after its sockets close: drop it too.
     return {
       addresses: svc.addresses,
+      reload: svc.reload,
       close: async () => {
         await svc.close();
         cluster.worker?.disconnect();
@@ -45,7 +46,9 @@ export async function startWithWorkers(site: Site, opts: NetworkServicesOptions,
   const stop = () => Promise.all(forked.map(stopOne)).then(() => undefined);
   try {
     const addresses = await Promise.all(started);
-    return { addresses: addresses[0]!, close: stop, worker: false };
+    // Each worker is the same command: it takes SIGHUP itself, reads site.yaml and reports in its own log.
+    const reload = async () => (forked.forEach((w) => w.isDead() || w.process.kill('SIGHUP')), []);
+    return { addresses: addresses[0]!, reload, close: stop, worker: false };
   } catch (err) {
     await stop();
     throw err;

@@ -25,14 +25,26 @@ export function registerNetworkService(program: Command, service: 'dns' | 'ntp',
         throw new AirlockError('USAGE', `--workers must be a whole number from 1 to 64, not ${JSON.stringify(o.workers)}`);
       }
       const site = loadSite(o.site);
+      const logger = createLogger();
       const svc = await startWithWorkers(
         site,
-        { logger: createLogger(), dns: service === 'dns', ntp: service === 'ntp', listenOverride: o.listen.length ? { [service]: o.listen } : undefined },
+        { logger, dns: service === 'dns', ntp: service === 'ntp', listenOverride: o.listen.length ? { [service]: o.listen } : undefined },
         workers,
       );
       const addresses = svc.addresses[service] ?? [];
       if (!svc.worker) printResult(o, { [service]: addresses }, () => addresses.map((a) => `${service} ${a} ${transports}`).join('\n'));
+      // SIGHUP: take an edited site.yaml (DNS zone) without closing a socket; a broken file changes nothing.
+      const onHangup = () => {
+        const reload = async () => {
+          const restart = await svc.reload(loadSite(o.site));
+          if (restart.length) logger.warn({ restart }, `reloaded, but these changes of site.yaml take effect only after a restart: ${restart.join(', ')}`);
+          else logger.info('reloaded site.yaml');
+        };
+        reload().catch((err: Error) => logger.error(`reload refused, still serving as before: ${err instanceof AirlockError ? err.oneLine() : err.message}`));
+      };
+      process.on('SIGHUP', onHangup);
       await untilSignal();
+      process.off('SIGHUP', onHangup);
       await svc.close();
     });
 }
