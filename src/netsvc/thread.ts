@@ -52,7 +52,10 @@ export async function startNetworkServicesThread(site: Site, opts: { logger: Log
       closing = true;
       const exited = once(worker, 'exit');
       worker.postMessage('close');
+      // A thread that does not finish closing must not hold up the shutdown.
+      const force = setTimeout(() => void worker.terminate(), 5000);
       await exited;
+      clearTimeout(force);
     },
   };
 }
