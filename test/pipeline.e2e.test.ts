@@ -89,7 +89,7 @@ describe('collect → pack → verify → load → serve', () => {
     expect(again.blobs.present).toBeGreaterThan(0);
   });
 
-  it('a delta bundle carries only what the receipt lacks, and loading it completes the store', async () => {
+  it('a delta bundle carries only what the receipt lacks; loading it completes the store a running server serves', async () => {
     const extra = up.add('/release/v1.33.8/bin/linux/amd64/kubeadm', randomFile(400_000));
     writeManifest(dir, [files.kubeadm!, files.kubelet!, files.cni!, files.empty!, extra]);
     await ok(['collect', '-f', join(dir, 'airlock.yaml'), '--store', join(dir, 'bastion'), '-q']);
@@ -104,12 +104,16 @@ describe('collect → pack → verify → load → serve', () => {
     const alone = await airlock(['load', join(dir, 'delta'), '--store', join(dir, 'elsewhere'), '--pubkey', join(dir, 'site.pub')]);
     expect(alone.code).not.toBe(0);
     expect(alone.stderr).toMatch(/BUNDLE_INCOMPLETE|lacks .*earlier bundles/);
-    await ok(['load', join(dir, 'delta'), '--store', join(dir, 'admin'), '--pubkey', join(dir, 'site.pub'), '-q']);
-    const ls = await okJson<{ name: string }[]>(['store', 'ls', '--store', join(dir, 'admin')]);
-    expect(ls.map((r) => r.name)).toContain(`${new URL(up.url).host}/release/v1.33.8/bin/linux/amd64/kubeadm`);
+    // Loaded into the store a running server serves: the new file is there without a restart.
     const server = await startServe(join(dir, 'admin'));
     try {
-      const got = await curl(`${server.url}/files/${new URL(up.url).host}/release/v1.33.8/bin/linux/amd64/kubeadm`);
+      const newFile = `${server.url}/files/${new URL(up.url).host}/release/v1.33.8/bin/linux/amd64/kubeadm`;
+      expect((await curl(newFile)).status).toBe(404);
+      await ok(['load', join(dir, 'delta'), '--store', join(dir, 'admin'), '--pubkey', join(dir, 'site.pub'), '-q']);
+      const ls = await okJson<{ name: string }[]>(['store', 'ls', '--store', join(dir, 'admin')]);
+      expect(ls.map((r) => r.name)).toContain(`${new URL(up.url).host}/release/v1.33.8/bin/linux/amd64/kubeadm`);
+      const got = await curl(newFile);
+      expect(got.status).toBe(200);
       expect(got.sha256).toBe(extra.sha256);
     } finally {
       await server.stop();
