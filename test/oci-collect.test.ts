@@ -220,7 +220,7 @@ describe('collect images', () => {
     }
   });
 
-  it('collects a local OCI layout, and pack → load → serve gives the same digests', async () => {
+  it('collects a local OCI layout, and pack → load into a served store gives the same digests without a restart', async () => {
     const file = manifestFile('local', [`  - layout: ${layout}`, '    name: example.com/inhouse/app']);
     await doCollect(file);
     const store = await Store.open(join(root, 'local', 'store'));
@@ -232,12 +232,18 @@ describe('collect images', () => {
     const bundle = join(root, 'bundle');
     const packed = await airlock(['pack', '--store', join(root, 'local', 'store'), '--out', bundle, '--chunk-size', '1MiB', '-q']);
     expect(packed.code, packed.stderr).toBe(0);
+    // Loaded into a store that is already being served: the registry picks the images up without a restart.
     const fresh = join(root, 'loaded');
-    const loaded = await airlock(['load', bundle, '--store', fresh, '--allow-unsigned', '-q']);
-    expect(loaded.code, loaded.stderr).toBe(0);
+    (await Store.open(fresh, { create: true })).close();
     const server = await startServer({ storeDir: fresh, host: '127.0.0.1', port: 0, log: silentLogger });
     try {
       const host = new URL(server.url).host;
+      const inspect = () => run('skopeo', ['inspect', '--tls-verify=false', '--raw', `docker://${host}/example.com/inhouse/app:1.0`]);
+      expect((await inspect()).code).not.toBe(0);
+      const loaded = await airlock(['load', bundle, '--store', fresh, '--allow-unsigned', '-q']);
+      expect(loaded.code, loaded.stderr).toBe(0);
+      // The registry looks for new artifacts at most once a second.
+      for (let i = 0; i < 30 && (await inspect()).code !== 0; i++) await new Promise((r) => setTimeout(r, 100));
       for (const [tag, desc] of [['1.0', sample.single], ['multi', sample.multi]] as [string, Desc][]) {
         const raw = await skopeo(['inspect', '--tls-verify=false', '--raw', `docker://${host}/example.com/inhouse/app:${tag}`]);
         expect(sha(raw.stdout)).toBe(desc.digest);
