@@ -349,6 +349,15 @@ describe('real clients', () => {
     expect(runIt.stdout.trim()).toBe('hello-from-airlock');
   });
 
+  it('skopeo pulls through the rendered registries.conf mirror (the podman/CRI-O way: upstream name in the path)', async () => {
+    const conf = join(root, 'node-a', 'etc/containers/registries.conf.d/50-airlock.conf');
+    expect(readFileSync(conf, 'utf8')).toContain(`location = "${host}/k8s.invalid"`);
+    const viaMirror = await run('skopeo', ['--registries-conf', conf, 'inspect', '--raw', 'docker://k8s.invalid/busybox:1']);
+    expect(viaMirror.code, viaMirror.stderr).toBe(0);
+    const direct = await run('skopeo', ['inspect', '--tls-verify=false', '--raw', `docker://${host}/k8s.invalid/busybox:1`]);
+    expect(viaMirror.stdout).toBe(direct.stdout);
+  });
+
   it('with anonymous pull off, clients need credentials to pull: containerd answers the Basic challenge', async () => {
     const closed = await startServer({ storeDir: join(root, 'store'), host: '127.0.0.1', port: 0, log: silentLogger, htpasswd: join(root, 'htpasswd'), anonymousPull: false });
     try {

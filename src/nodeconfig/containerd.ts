@@ -44,6 +44,7 @@ export function kubesprayMirrors(ep: NodeEndpoints, registries: string[]): unkno
   ];
 }
 
-function upstreamsOf(ep: NodeEndpoints, registries: string[]): string[] {
+/** The upstream registries to mirror, sorted, without the admin registry itself. */
+export function upstreamsOf(ep: NodeEndpoints, registries: string[]): string[] {
   return [...new Set(registries)].filter((r) => r !== ep.registry).sort();
 }

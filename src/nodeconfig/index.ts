@@ -5,7 +5,8 @@ import { mkdir } from 'node:fs/promises';
 import type { Site } from '../config/site.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { renderChrony } from './chrony.js';
-import { renderContainerd } from './containerd.js';
+import { KUBESPRAY_REGISTRIES, renderContainerd } from './containerd.js';
+import { renderContainers } from './containers.js';
 import { nodeEndpoints, type NodeEndpoints } from './endpoints.js';
 import { renderKubespray } from './kubespray.js';
 import { renderResolver } from './resolver.js';
@@ -39,6 +40,8 @@ export function renderNodeConfig(site: Site, opts: NodeConfigOptions = {}): Node
   const files = [
     ...renderTrust(endpoints, opts.caPem),
     ...renderContainerd(endpoints, registries),
+    // Unlike containerd these clients have no catch-all mirror: kubespray's default registries are listed too.
+    ...renderContainers(endpoints, [...KUBESPRAY_REGISTRIES, ...registries], opts.caPem),
     ...renderChrony(endpoints),
     ...renderResolver(endpoints, notes),
     ...renderKubespray(endpoints, registries, notes),

@@ -87,8 +87,12 @@ export function upstreamRegistries(names: string[]): string[] {
 export function servedRepo(name: string): string {
   const slash = name.indexOf('/');
   if (slash < 0) return name;
-  const first = name.slice(0, slash);
-  return first.includes(':') ? `${first.replace(/:/g, '_')}${name.slice(slash)}` : name;
+  return `${servedRegistry(name.slice(0, slash))}${name.slice(slash)}`;
+}
+
+/** The path component an upstream registry is served under: `127.0.0.1:5000` → `127.0.0.1_5000`. */
+export function servedRegistry(host: string): string {
+  return host.replace(/:/g, '_');
 }
 
 /** True for references a tag list should show (not digests, not referrer fallback tags we made up). */
