@@ -42,6 +42,18 @@ describe('airlock', () => {
     }
   });
 
+  it('a number option that is not a whole number in range is exit 2, one line naming the flag', async () => {
+    for (const [args, line] of [
+      [['collect', '-j', 'abc'], 'airlock: --concurrency must be a whole number from 1 to 256, not "abc"'],
+      [['collect', '--retries', '-1'], 'airlock: --retries must be a whole number from 0 to 100, not "-1"'],
+      [['tls', '--site', 'x', '--out', 'y', '--days', '0'], 'airlock: --days must be a whole number from 1 to 36500, not "0"'],
+    ] as const) {
+      const r = await airlock([...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(line);
+    }
+  });
+
   it('an unknown command is exit 2 with a suggestion, no stack trace', async () => {
     const r = await airlock(['verfy']);
     expect(r.code).toBe(2);

@@ -1,6 +1,8 @@
 // The one HTTP client for upstream traffic (undici): keep-alive connections, timeouts, and a request
 // helper that retries transient failures and honours Retry-After. Kinds never open sockets themselves.
-import { Agent, request, type Dispatcher } from 'undici';
+// Bastions usually reach the internet through a proxy: HTTP_PROXY, HTTPS_PROXY and NO_PROXY (and their
+// lower-case forms) are honoured as curl and docker honour them.
+import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { AirlockError } from '../core/errors.js';
 import { backoffMs, DEFAULT_RETRY, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
 
@@ -13,12 +15,12 @@ export interface HttpOptions {
 }
 
 export class UpstreamHttp {
-  readonly agent: Agent;
+  readonly agent: Dispatcher;
   readonly retry: RetryPolicy;
 
   constructor(private readonly opts: HttpOptions = {}) {
     this.retry = opts.retry ?? DEFAULT_RETRY;
-    this.agent = new Agent({ connections: 16, headersTimeout: 60_000, bodyTimeout: 60_000, keepAliveTimeout: 30_000 });
+    this.agent = new EnvHttpProxyAgent({ connections: 16, headersTimeout: 60_000, bodyTimeout: 60_000, keepAliveTimeout: 30_000 });
   }
 
   /** One request, no retry. The caller must consume or dump the body. */
@@ -37,7 +39,8 @@ export class UpstreamHttp {
       try {
         res = await this.once(current, init);
       } catch (err) {
-        if (++attempt >= this.retry.attempts) throw err;
+        // A name that does not exist will not exist in a few seconds either: say so now.
+        if (++attempt >= this.retry.attempts || (err as AirlockError).data?.cause === 'ENOTFOUND') throw err;
         await this.wait(current, attempt, backoffMs(this.retry, attempt), (err as Error).message);
         continue;
       }
@@ -87,8 +90,14 @@ export class UpstreamHttp {
 
 export function networkError(url: string, err: unknown): AirlockError {
   const code = (err as { code?: string }).code;
-  return new AirlockError('FETCH_FAILED', `${url}: ${code ?? ''} ${(err as Error).message}`.replace(/\s+/g, ' ').trim(), {
-    hint: 'check the URL and the network or proxy settings; rerun to resume',
+  const message = (err as Error).message;
+  const detail = code && !message.includes(code) ? `${code} ${message}` : message;
+  const viaProxy = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((v) => process.env[v]);
+  return new AirlockError('FETCH_FAILED', `${url}: ${detail}`.replace(/\s+/g, ' ').trim(), {
+    hint:
+      code === 'ENOTFOUND' && !viaProxy
+        ? 'the name does not resolve here: check the URL and DNS, or set HTTPS_PROXY (and NO_PROXY) if this machine reaches the internet through a proxy'
+        : 'check the URL and the network or proxy settings; rerun to resume',
     data: { url, cause: code },
     cause: err,
   });

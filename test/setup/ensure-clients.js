@@ -27,6 +27,7 @@ const CLIENTS = {
   chronyd: 'chrony',
   ntpdig: 'ntpsec-ntpdate',
   nginx: 'nginx',
+  tinyproxy: 'tinyproxy',
   wrk: 'wrk',
   ip: 'iproute2',
   nft: 'nftables',

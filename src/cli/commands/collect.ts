@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { collect } from '../../collect/collect.js';
 import { formatSize } from '../../core/units.js';
 import { printResult } from '../output.js';
-import { commandLogger, commandProgress, jsonOption, storeOption } from './common.js';
+import { DEFAULT_RETRY } from '../../collect/retry.js';
+import { commandLogger, commandProgress, intOption, jsonOption, storeOption } from './common.js';
 
 export function register(program: Command): void {
   program
@@ -12,7 +13,9 @@ export function register(program: Command): void {
     .addOption(storeOption())
     .option('--lock <file>', 'lock file (default: airlock.lock beside the manifest)')
     .option('--locked', 'fetch exactly what the lock says; fail if the manifest and lock disagree')
-    .option('-j, --concurrency <n>', 'parallel downloads', (v) => Number(v), 8)
+    .addOption(intOption('-j, --concurrency <n>', 'parallel downloads', { min: 1, max: 256, default: 8 }))
+    .addOption(intOption('--retries <n>', 'retries of a failed or throttled request before giving up', { min: 0, max: 100, default: DEFAULT_RETRY.attempts - 1 }))
+    .addOption(intOption('--max-retry-after <seconds>', 'longest Retry-After (429/503) to wait out; a longer one fails that fetch', { min: 0, max: 86400, default: DEFAULT_RETRY.maxRetryAfterMs / 1000 }))
     .option('-q, --quiet', 'no progress output')
     .addOption(jsonOption())
     .action(async (o) => {
@@ -22,6 +25,7 @@ export function register(program: Command): void {
         lockFile: o.lock,
         locked: o.locked,
         concurrency: o.concurrency,
+        retry: { ...DEFAULT_RETRY, attempts: o.retries + 1, maxRetryAfterMs: o.maxRetryAfter * 1000 },
         progress: commandProgress(o),
         log: commandLogger(),
       });

@@ -1,5 +1,6 @@
 // Options and helpers shared by the commands: --store, --json, the logger, progress output.
 import { Option } from 'commander';
+import { AirlockError } from '../../core/errors.js';
 import { createLogger, type Logger } from '../../core/log.js';
 import { createProgress, type Progress } from '../../collect/progress.js';
 
@@ -14,4 +15,16 @@ export function commandLogger(level = 'warn'): Logger {
 
 export function commandProgress(opts: { json?: boolean; quiet?: boolean }): Progress {
   return createProgress({ quiet: opts.quiet });
+}
+
+/** A whole-number option in [min, max]; anything else is a usage error naming the flag, before any work starts. */
+export function intOption(flags: string, description: string, range: { min: number; max: number; default: number }): Option {
+  const name = flags.split(/[ ,]+/).find((f) => f.startsWith('--')) ?? flags;
+  return new Option(flags, description).default(range.default).argParser((v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < range.min || n > range.max) {
+      throw new AirlockError('USAGE', `${name} must be a whole number from ${range.min} to ${range.max}, not ${JSON.stringify(v)}`);
+    }
+    return n;
+  });
 }

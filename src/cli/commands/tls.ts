@@ -4,21 +4,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { loadSite } from '../../config/site.js';
 import { AirlockError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../store/atomic-file.js';
 import { createCa, issueServerCert, loadCa } from '../../tls/certificates.js';
 import { serverNames } from '../../tls/site-names.js';
 import { printResult } from '../output.js';
-import { jsonOption } from './common.js';
+import { intOption, jsonOption } from './common.js';
 
-const days = (flag: string, fallback: number) =>
-  new Option(flag, 'validity in days').default(fallback).argParser((v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || n > 36500) throw new AirlockError('USAGE', `${flag} must be a whole number of days (1–36500), not ${JSON.stringify(v)}`);
-    return n;
-  });
+const days = (flags: string, fallback: number) => intOption(flags, 'validity in days', { min: 1, max: 36500, default: fallback });
 
 export function register(program: Command): void {
   program

@@ -4,7 +4,7 @@
 // (children by digest, then the tag), so every digest stays the same.
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { Agent, request, type Dispatcher } from 'undici';
+import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { AirlockError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { isDigest } from '../../core/digest.js';
@@ -49,7 +49,8 @@ class TargetRegistry {
   readonly base: string;
   private challenge: Challenge | undefined;
   private readonly tokens = new Map<string, string>();
-  readonly agent = new Agent({ connections: 16, keepAliveTimeout: 30_000, headersTimeout: 120_000, bodyTimeout: 0 });
+  // HTTP(S)_PROXY and NO_PROXY are honoured, as for collect.
+  readonly agent = new EnvHttpProxyAgent({ connections: 16, keepAliveTimeout: 30_000, headersTimeout: 120_000, bodyTimeout: 0 });
 
   constructor(
     readonly host: string,
