@@ -127,6 +127,19 @@ describe('serving HTTPS', () => {
     expect(runIt.stdout.trim()).toBe('hello-over-https');
   });
 
+  it('collect over HTTPS a private CA signs: refused at once with a hint, fetched with NODE_EXTRA_CA_CERTS', async () => {
+    // airlock's own HTTPS server as the upstream: the manifest as a plain file download.
+    const manifest = join(dir, 'from-https.yaml');
+    writeFileSync(manifest, `version: 1\nfiles:\n  - url: ${url}/v2/k8s.invalid/busybox/manifests/1\n`);
+    const args = ['collect', '-f', manifest, '--store', join(dir, 'bastion')];
+    const refused = await airlock(args, { env: { AIRLOCK_LOG_LEVEL: 'error' } });
+    expect(refused.code).toBe(5);
+    expect(refused.stderr.trim().split('\n').pop()).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE.*not trusted here.*NODE_EXTRA_CA_CERTS=/);
+    const fetched = await airlock([...args, '--json'], { env: { NODE_EXTRA_CA_CERTS: join(tls, 'ca.crt') } });
+    expect(fetched.code, fetched.stderr).toBe(0);
+    expect(JSON.parse(fetched.stdout).downloaded.count).toBe(1);
+  });
+
   it('SIGHUP takes a renewed certificate and new users without a restart; a broken file changes nothing', async () => {
     const ca = join(tls, 'ca.crt');
     const viaNewName = () => run('curl', ['-sS', '--cacert', ca, '--resolve', `new.airgap.internal:${port}:127.0.0.1`, `https://new.airgap.internal:${port}/healthz`]);

@@ -39,8 +39,9 @@ export class UpstreamHttp {
       try {
         res = await this.once(current, init);
       } catch (err) {
-        // A name that does not exist will not exist in a few seconds either: say so now.
-        if (++attempt >= this.retry.attempts || (err as AirlockError).data?.cause === 'ENOTFOUND') throw err;
+        // A name that does not exist, or a certificate we do not trust, will not change in a few seconds.
+        const cause = String((err as AirlockError).data?.cause);
+        if (++attempt >= this.retry.attempts || cause === 'ENOTFOUND' || UNTRUSTED_CERTIFICATE.has(cause)) throw err;
         await this.wait(current, attempt, backoffMs(this.retry, attempt), (err as Error).message);
         continue;
       }
@@ -88,6 +89,18 @@ export class UpstreamHttp {
   }
 }
 
+/** TLS verification failures (OpenSSL's codes as Node reports them): persistent, and fixed by trusting a CA. */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 export function networkError(url: string, err: unknown): AirlockError {
   const code = (err as { code?: string }).code;
   const message = (err as Error).message;
@@ -97,7 +110,9 @@ export function networkError(url: string, err: unknown): AirlockError {
     hint:
       code === 'ENOTFOUND' && !viaProxy
         ? 'the name does not resolve here: check the URL and DNS, or set HTTPS_PROXY (and NO_PROXY) if this machine reaches the internet through a proxy'
-        : 'check the URL and the network or proxy settings; rerun to resume',
+        : code && UNTRUSTED_CERTIFICATE.has(code)
+          ? 'the server’s certificate is not trusted here: if an internal CA or a TLS-inspecting proxy signs it, give that CA with NODE_EXTRA_CA_CERTS=/path/ca.pem'
+          : 'check the URL and the network or proxy settings; rerun to resume',
     data: { url, cause: code },
     cause: err,
   });
