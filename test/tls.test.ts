@@ -140,6 +140,14 @@ describe('serving HTTPS', () => {
     expect(JSON.parse(fetched.stdout).downloaded.count).toBe(1);
   });
 
+  it('collects images over HTTPS from a loopback registry when the manifest says insecure: false', async () => {
+    const manifest = join(dir, 'images-https.yaml');
+    writeFileSync(manifest, `version: 1\nimages:\n  - ref: 127.0.0.1:${port}/k8s.invalid/busybox:1\n    insecure: false\n`);
+    const r = await airlock(['collect', '-f', manifest, '--store', join(dir, 'bastion-images'), '--json', '--retries', '0'], { env: { NODE_EXTRA_CA_CERTS: join(tls, 'ca.crt') } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).artifacts).toBe(1);
+  });
+
   it('SIGHUP takes a renewed certificate and new users without a restart; a broken file changes nothing', async () => {
     const ca = join(tls, 'ca.crt');
     const viaNewName = () => run('curl', ['-sS', '--cacert', ca, '--resolve', `new.airgap.internal:${port}:127.0.0.1`, `https://new.airgap.internal:${port}/healthz`]);

@@ -19,7 +19,7 @@ export const refEntrySchema = z
     ref: imageRef,
     /** Platforms to keep from a multi-arch index; absent: all of them. */
     platforms: z.array(platform).min(1).optional(),
-    /** Speak plain HTTP to this registry (loopback registries always are). */
+    /** Speak plain HTTP to this registry; loopback registries do unless this says false. */
     insecure: z.boolean().optional(),
     /** Carry signatures and attestations (OCI referrers, sha256-<hex>.sig/.att tags). Default true. */
     referrers: z.boolean().optional(),

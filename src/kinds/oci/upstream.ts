@@ -41,7 +41,8 @@ export class RegistryClient {
     opts: { insecure?: boolean; credentials?: Credentials } = {},
   ) {
     const host = registry === DOCKER_HUB ? DOCKER_HUB_API : registry;
-    this.base = `${opts.insecure || isLoopbackRegistry(registry) ? 'http' : 'https'}://${host}`;
+    // Loopback registries speak plain HTTP unless the manifest says `insecure: false` (as docker treats localhost).
+    this.base = `${(opts.insecure ?? isLoopbackRegistry(registry)) ? 'http' : 'https'}://${host}`;
     this.credentials = opts.credentials;
   }
   private readonly credentials: Credentials | undefined;
