@@ -4,7 +4,7 @@ import { loadSite } from '../../config/site.js';
 import { AirlockError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
 import { startWithWorkers } from '../../netsvc/workers.js';
-import { untilSignal } from '../signals.js';
+import { reloadOnHangup, untilSignal } from '../signals.js';
 import { parseListen } from '../../core/listen.js';
 import { printResult } from '../output.js';
 
@@ -33,18 +33,10 @@ export function registerNetworkService(program: Command, service: 'dns' | 'ntp',
       );
       const addresses = svc.addresses[service] ?? [];
       if (!svc.worker) printResult(o, { [service]: addresses }, () => addresses.map((a) => `${service} ${a} ${transports}`).join('\n'));
-      // SIGHUP: take an edited site.yaml (DNS zone) without closing a socket; a broken file changes nothing.
-      const onHangup = () => {
-        const reload = async () => {
-          const restart = await svc.reload(loadSite(o.site));
-          if (restart.length) logger.warn({ restart }, `reloaded, but these changes of site.yaml take effect only after a restart: ${restart.join(', ')}`);
-          else logger.info('reloaded site.yaml');
-        };
-        reload().catch((err: Error) => logger.error(`reload refused, still serving as before: ${err instanceof AirlockError ? err.oneLine() : err.message}`));
-      };
-      process.on('SIGHUP', onHangup);
+      // SIGHUP: an edited site.yaml (DNS zone) without closing a socket.
+      const stopReloading = reloadOnHangup(logger, () => svc.reload(loadSite(o.site)));
       await untilSignal();
-      process.off('SIGHUP', onHangup);
+      stopReloading();
       await svc.close();
     });
 }

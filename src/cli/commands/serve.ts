@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { httpListen, loadSite, sitePath } from '../../config/site.js';
 import { readTlsFiles } from '../../tls/files.js';
-import { AirlockError } from '../../core/errors.js';
 import { createLogger } from '../../core/log.js';
 import { startServer } from '../../server/serve.js';
-import { untilSignal } from '../signals.js';
+import { reloadOnHangup, untilSignal } from '../signals.js';
 import { parseListen } from '../../core/listen.js';
 import { printResult } from '../output.js';
 import { jsonOption, storeOption } from './common.js';
@@ -53,21 +52,13 @@ export function register(program: Command): void {
           ...(server.network.ntp ?? []).map((a) => `  ntp  ${a} (udp)`),
         ].join('\n'),
       );
-      // SIGHUP: read site.yaml (DNS zone), the htpasswd file and the certificate again, without a restart.
-      const onHangup = () => {
-        const reload = async () => {
-          const next = o.site ? loadSite(o.site) : undefined;
-          const { restart } = await server.reload({ htpasswd, tls: tlsFiles ? readTlsFiles(tlsFiles) : undefined, site: next });
-          if (restart.length) log.warn({ restart }, `reloaded, but these changes of site.yaml take effect only after a restart: ${restart.join(', ')}`);
-        };
-        reload().catch((err: Error) => {
-          const line = err instanceof AirlockError ? err.oneLine() : err.message;
-          log.error({ code: (err as AirlockError).code }, `reload refused, still serving as before: ${line}`);
-        });
-      };
-      process.on('SIGHUP', onHangup);
+      // SIGHUP: site.yaml (DNS zone), the htpasswd file and the certificate, read again without a restart.
+      const stopReloading = reloadOnHangup(log, async () => {
+        const next = o.site ? loadSite(o.site) : undefined;
+        return (await server.reload({ htpasswd, tls: tlsFiles ? readTlsFiles(tlsFiles) : undefined, site: next })).restart;
+      });
       await untilSignal();
-      process.off('SIGHUP', onHangup);
+      stopReloading();
       await server.close();
     });
 }
