@@ -36,7 +36,7 @@ describe('airlock tls', () => {
   it('makes a site CA and a server certificate carrying every name of the admin server', async () => {
     const r = await airlock(['tls', '--site', site, '--out', tls, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).ca.created).toBe(true);
+    expect(JSON.parse(r.stdout).ca.outcome).toBe('made');
     expect(statSync(join(tls, 'ca.key')).mode & 0o777).toBe(0o600);
     expect(statSync(join(tls, 'server.key')).mode & 0o777).toBe(0o600);
     const verify = await run('openssl', ['verify', '-CAfile', join(tls, 'ca.crt'), join(tls, 'server.crt')]);
@@ -49,13 +49,13 @@ describe('airlock tls', () => {
     const ca = readFileSync(join(tls, 'ca.crt'));
     const server = readFileSync(join(tls, 'server.crt'));
     const r = await airlock(['tls', '--site', site, '--out', tls, '--json', '--name', 'vip.airgap.internal']);
-    expect(JSON.parse(r.stdout).ca.created).toBe(false);
+    expect(JSON.parse(r.stdout).ca.outcome).toBe('kept');
     expect(readFileSync(join(tls, 'ca.crt')).equals(ca)).toBe(true);
     expect(readFileSync(join(tls, 'server.crt')).equals(server)).toBe(false);
     expect((await run('openssl', ['x509', '-in', join(tls, 'server.crt'), '-noout', '-ext', 'subjectAltName'])).stdout).toContain('DNS:vip.airgap.internal');
   });
 
-  it('refuses to replace half a CA (a certificate whose key is missing)', async () => {
+  it('refuses to replace a CA whose key is missing', async () => {
     const half = join(dir, 'half');
     expect((await airlock(['tls', '--site', site, '--out', half])).code).toBe(0);
     const caCert = readFileSync(join(half, 'ca.crt'));
@@ -64,6 +64,20 @@ describe('airlock tls', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${join(half, 'ca.crt')} is there but ca.key is not`);
     expect(readFileSync(join(half, 'ca.crt')).equals(caCert)).toBe(true);
+  });
+
+  it('with ca.key but no ca.crt (an interrupted first run, a lost file) remakes the certificate for the same key', async () => {
+    const lost = join(dir, 'lost');
+    expect((await airlock(['tls', '--site', site, '--out', lost])).code).toBe(0);
+    const oldCa = join(dir, 'old-ca.crt');
+    writeFileSync(oldCa, readFileSync(join(lost, 'ca.crt')));
+    rmSync(join(lost, 'ca.crt'));
+    const r = await airlock(['tls', '--site', site, '--out', lost, '--json']);
+    expect(JSON.parse(r.stdout).ca.outcome).toBe('certificate-remade');
+    // The new server certificate verifies against the remade CA and against the one nodes already trust.
+    for (const ca of [join(lost, 'ca.crt'), oldCa]) {
+      expect((await run('openssl', ['verify', '-CAfile', ca, join(lost, 'server.crt')])).stdout.trim()).toBe(`${join(lost, 'server.crt')}: OK`);
+    }
   });
 });
 

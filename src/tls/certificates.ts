@@ -3,7 +3,7 @@
 // certificate is what nodes trust (airlock nodeconfig writes it where containerd and the OS look).
 // @peculiar/x509 resolves its parsers through tsyringe, which needs the Reflect metadata API loaded first.
 import 'reflect-metadata';
-import { webcrypto } from 'node:crypto';
+import { createPrivateKey, createPublicKey, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
 import * as x509 from '@peculiar/x509';
 
@@ -22,8 +22,9 @@ export interface PemPair {
   keyPem: string;
 }
 
-export async function createCa(commonName: string, days: number): Promise<CertificateAuthority & PemPair> {
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+/** A new CA, or with `keyPem` a new certificate for an existing CA key (same key and name: same trust). */
+export async function createCa(commonName: string, days: number, keyPem?: string): Promise<CertificateAuthority & PemPair> {
+  const keys = keyPem ? await importKeyPair(keyPem) : ((await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
     name: `CN=${commonName}`,
@@ -67,6 +68,14 @@ export async function issueServerCert(ca: CertificateAuthority, names: string[],
     ],
   });
   return { certPem: cert.toString('pem'), keyPem: await privateKeyPem(keys.privateKey), notAfter: cert.notAfter };
+}
+
+async function importKeyPair(keyPem: string): Promise<CryptoKeyPair> {
+  const publicDer = createPublicKey(createPrivateKey(keyPem)).export({ type: 'spki', format: 'der' });
+  return {
+    privateKey: await webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(keyPem), ALG, true, ['sign']),
+    publicKey: await webcrypto.subtle.importKey('spki', publicDer, ALG, true, ['verify']),
+  };
 }
 
 async function privateKeyPem(key: CryptoKey): Promise<string> {

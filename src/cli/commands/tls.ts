@@ -1,19 +1,16 @@
 // airlock tls --site FILE --out DIR [--name N…] [--days N] [--ca-days N] [--json]: the site CA (made once,
 // reused on every later run) and a fresh certificate for the admin server carrying every name site.yaml
-// gives it. Keys are written 0600, every file atomically.
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+// gives it (src/tls/site-ca.ts).
 import type { Command } from 'commander';
 import { loadSite } from '../../config/site.js';
-import { AirlockError } from '../../core/errors.js';
-import { writeFileAtomic } from '../../store/atomic-file.js';
-import { createCa, issueServerCert, loadCa } from '../../tls/certificates.js';
+import { issueSiteTls } from '../../tls/site-ca.js';
 import { serverNames } from '../../tls/site-names.js';
 import { printResult } from '../output.js';
 import { intOption, jsonOption } from './common.js';
 
 const days = (flags: string, fallback: number) => intOption(flags, 'validity in days', { min: 1, max: 36500, default: fallback });
+
+const SAID = { made: 'made a new site CA', kept: 'kept the site CA', 'certificate-remade': 'remade ca.crt for the existing ca.key' } as const;
 
 export function register(program: Command): void {
   program
@@ -27,41 +24,14 @@ export function register(program: Command): void {
     .addOption(jsonOption())
     .action(async (o: { site: string; out: string; name?: string[]; days: number; caDays: number; json?: boolean }) => {
       const site = loadSite(o.site);
-      const dir = resolve(o.out);
-      await mkdir(dir, { recursive: true });
-      const file = (name: string) => join(dir, name);
-      const haveCa = existsSync(file('ca.crt')) && existsSync(file('ca.key'));
-      // Half a CA is a lost key or a misplaced file: making a new CA here would silently break every node's trust.
-      for (const [has, lacks] of [['ca.crt', 'ca.key'], ['ca.key', 'ca.crt']]) {
-        if (existsSync(file(has!)) && !existsSync(file(lacks!))) {
-          throw new AirlockError('CONFIG_INVALID', `${file(has!)} is there but ${lacks} is not`, { hint: `restore ${lacks} from backup, or move ${has} away to make a new CA (nodes must then trust the new ca.crt)` });
-        }
-      }
-      let ca;
-      if (haveCa) {
-        try {
-          ca = await loadCa(readFileSync(file('ca.crt'), 'utf8'), readFileSync(file('ca.key'), 'utf8'));
-        } catch {
-          throw new AirlockError('CONFIG_INVALID', `${file('ca.crt')} and ${file('ca.key')} are not a usable CA pair (ECDSA P-256 PEM)`, { hint: 'restore them from backup, or move them away to make a new CA (nodes must then trust the new ca.crt)' });
-        }
-      } else {
-        const made = await createCa(`airlock ${site.domain} site CA`, o.caDays);
-        await writeFileAtomic(file('ca.key'), made.keyPem, 0o600);
-        await writeFileAtomic(file('ca.crt'), made.certPem);
-        ca = made;
-      }
-      const names = serverNames(site, o.name);
-      const server = await issueServerCert(ca, names, o.days);
-      await writeFileAtomic(file('server.key'), server.keyPem, 0o600);
-      await writeFileAtomic(file('server.crt'), server.certPem);
-      const result = { dir, ca: { cert: file('ca.crt'), key: file('ca.key'), created: !haveCa }, server: { cert: file('server.crt'), key: file('server.key'), names, notAfter: server.notAfter.toISOString() } };
-      printResult(o, result, () =>
+      const r = await issueSiteTls(o.out, { caName: `airlock ${site.domain} site CA`, caDays: o.caDays, names: serverNames(site, o.name), days: o.days });
+      printResult(o, r, () =>
         [
-          `${haveCa ? 'kept the site CA' : 'made a new site CA'}: ${result.ca.cert} (nodes trust this; keep ca.key safe)`,
-          `server certificate: ${result.server.cert}, valid until ${result.server.notAfter}`,
-          `  names: ${names.join(', ')}`,
+          `${SAID[r.ca.outcome]}: ${r.ca.cert} (nodes trust this; keep ca.key safe)`,
+          `server certificate: ${r.server.cert}, valid until ${r.server.notAfter}`,
+          `  names: ${r.server.names.join(', ')}`,
           'in site.yaml:',
-          `  http: { tls: { cert: ${result.server.cert}, key: ${result.server.key}, ca: ${result.ca.cert} } }`,
+          `  http: { tls: { cert: ${r.server.cert}, key: ${r.server.key}, ca: ${r.ca.cert} } }`,
         ].join('\n'),
       );
     });
