@@ -28,6 +28,14 @@ describe('serve --site', () => {
       const q = await run('chronyd', ['-Q', '-t', '10', `server ${ntpHost} port ${ntpPort} iburst maxsamples 1`]);
       expect(q.code).toBe(0);
       expect((await run('curl', ['-sf', `${started.url}/healthz`])).code).toBe(0);
+      // /metrics counts what the DNS/NTP thread answered.
+      expect((await run('dig', [`@${host}`, '-p', port!, 'nosuch.airgap.internal', '+short'])).code).toBe(0);
+      const metrics = (await run('curl', ['-sf', `${started.url}/metrics`])).stdout;
+      const count = (line: string) => Number(new RegExp(`^${line.replace(/[{}"]/g, '\\$&')} (\\d+)$`, 'm').exec(metrics)?.[1]);
+      expect(count('airlock_dns_responses_total{result="noerror"}')).toBe(1);
+      expect(count('airlock_dns_responses_total{result="nxdomain"}')).toBe(1);
+      expect(count('airlock_ntp_requests_total{result="answered"}')).toBeGreaterThanOrEqual(1);
+      expect(count('airlock_ntp_requests_total{result="kod"}')).toBe(0);
     } finally {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

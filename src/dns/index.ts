@@ -4,6 +4,7 @@ import { parseEndpoint } from '../config/site.js';
 import type { Logger } from '../core/log.js';
 import type { ListenAddress } from '../netsvc/bind.js';
 import { CidrSet } from '../netsvc/cidr.js';
+import type { ServiceCounters } from '../netsvc/counters.js';
 import { RateLimiter } from '../netsvc/rate-limit.js';
 import { Forwarder } from './forward.js';
 import { DnsHandler } from './handler.js';
@@ -26,6 +27,6 @@ export function createDnsHandler(site: Site): DnsHandler {
   });
 }
 
-export function startDns(site: Site, listen: ListenAddress[], logger: Logger): Promise<RunningServer> {
-  return startDnsServer(createDnsHandler(site), listen, logger);
+export function startDns(site: Site, listen: ListenAddress[], logger: Logger, counters?: ServiceCounters): Promise<RunningServer> {
+  return startDnsServer(createDnsHandler(site), listen, logger, counters);
 }

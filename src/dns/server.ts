@@ -6,6 +6,7 @@ import { isAirlockError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { bindTcp, bindUdp, closeUdp, formatAddress, type ListenAddress } from '../netsvc/bind.js';
 import type { DnsHandler } from './handler.js';
+import type { ServiceCounters } from '../netsvc/counters.js';
 
 export interface RunningServer {
   addresses: string[];
@@ -21,7 +22,7 @@ interface HandlerSlot {
 
 const TCP_IDLE_MS = 10_000;
 
-export async function startDnsServer(handler: DnsHandler, listen: ListenAddress[], logger: Logger): Promise<RunningServer> {
+export async function startDnsServer(handler: DnsHandler, listen: ListenAddress[], logger: Logger, counters?: ServiceCounters): Promise<RunningServer> {
   const slot: HandlerSlot = { handler };
   const udps: dgram.Socket[] = [];
   const tcps: net.Server[] = [];
@@ -32,8 +33,8 @@ export async function startDnsServer(handler: DnsHandler, listen: ListenAddress[
       const { udp, tcp } = await bindPair(host, port);
       udps.push(udp);
       tcps.push(tcp);
-      serveUdp(udp, slot, logger);
-      drops.push(serveTcp(tcp, slot, logger));
+      serveUdp(udp, slot, logger, counters);
+      drops.push(serveTcp(tcp, slot, logger, counters));
       addresses.push(formatAddress(host, udp.address().port));
     }
   } catch (err) {
@@ -62,7 +63,7 @@ async function bindPair(host: string, port: number): Promise<{ udp: dgram.Socket
   }
 }
 
-function serveUdp(sock: dgram.Socket, slot: HandlerSlot, logger: Logger): void {
+function serveUdp(sock: dgram.Socket, slot: HandlerSlot, logger: Logger, counters?: ServiceCounters): void {
   // No per-send callback: a failed send (client gone, buffer full) surfaces as a socket 'error' event.
   const send = (out: Buffer | null, port: number, address: string) => {
     if (out) sock.send(out, port, address);
@@ -72,8 +73,13 @@ function serveUdp(sock: dgram.Socket, slot: HandlerSlot, logger: Logger): void {
     try {
       client.address = rinfo.address;
       const out = slot.handler.handle(msg, client);
-      if (out instanceof Promise) out.then((b) => send(b, rinfo.port, rinfo.address), (err) => logger.warn({ err }, 'dns: forward failed'));
-      else send(out, rinfo.port, rinfo.address);
+      if (out instanceof Promise) {
+        counters?.add('dns_forwarded');
+        out.then((b) => send(b, rinfo.port, rinfo.address), (err) => logger.warn({ err }, 'dns: forward failed'));
+      } else {
+        counters?.dnsResponse(out);
+        send(out, rinfo.port, rinfo.address);
+      }
     } catch (err) {
       logger.error({ err }, 'dns: handler failed'); // a bug, but one bad packet must not stop the server
     }
@@ -82,7 +88,7 @@ function serveUdp(sock: dgram.Socket, slot: HandlerSlot, logger: Logger): void {
 }
 
 /** RFC 7766: two-byte length prefix, several queries per connection, answers may come out of order. */
-function serveTcp(server: net.Server, slot: HandlerSlot, logger: Logger): () => void {
+function serveTcp(server: net.Server, slot: HandlerSlot, logger: Logger, counters?: ServiceCounters): () => void {
   const open = new Set<net.Socket>();
   server.on('connection', (conn) => {
     open.add(conn);
@@ -103,8 +109,13 @@ function serveTcp(server: net.Server, slot: HandlerSlot, logger: Logger): () => 
         buf = buf.subarray(2 + msg.length);
         try {
           const out = slot.handler.handle(msg, { address: conn.remoteAddress ?? '', tcp: true });
-          if (out instanceof Promise) out.then(write, (err) => logger.warn({ err }, 'dns: forward failed'));
-          else write(out);
+          if (out instanceof Promise) {
+            counters?.add('dns_forwarded');
+            out.then(write, (err) => logger.warn({ err }, 'dns: forward failed'));
+          } else {
+            counters?.dnsResponse(out);
+            write(out);
+          }
         } catch (err) {
           logger.error({ err }, 'dns: handler failed');
         }

@@ -4,6 +4,12 @@ export class Metrics {
   private readonly requests = new Map<string, number>();
   bytesSent = 0;
   readonly startedAt = Date.now();
+  /** More exposition lines from outside HTTP (the DNS and NTP counters). */
+  private readonly sources: Array<() => string[]> = [];
+
+  addSource(lines: () => string[]): void {
+    this.sources.push(lines);
+  }
 
   countRequest(prefix: string, status: number): void {
     const key = `${prefix}\u0000${status}`;
@@ -23,6 +29,7 @@ export class Metrics {
     lines.push(`airlock_http_response_bytes_total ${this.bytesSent}`);
     lines.push('# HELP airlock_uptime_seconds Seconds since the server started.', '# TYPE airlock_uptime_seconds gauge');
     lines.push(`airlock_uptime_seconds ${Math.round((Date.now() - this.startedAt) / 1000)}`);
+    for (const source of this.sources) lines.push(...source());
     return lines.join('\n') + '\n';
   }
 }

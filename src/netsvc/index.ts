@@ -6,12 +6,15 @@ import type { Logger } from '../core/log.js';
 import { parseListen } from '../core/listen.js';
 import { createDnsHandler, startDns } from '../dns/index.js';
 import { startNtp } from '../ntp/index.js';
+import type { ServiceCounters } from './counters.js';
 
 export interface NetworkServicesOptions {
   logger: Logger;
   /** Force a service on (true) or off (false); undefined = as site.yaml says. */
   dns?: boolean;
   ntp?: boolean;
+  /** Where the listeners count what they answer (serve's /metrics reads it). */
+  counters?: ServiceCounters;
   /** Listen addresses ("HOST:PORT") replacing site.yaml's, e.g. 127.0.0.1:0 in tests. */
   listenOverride?: { dns?: string[]; ntp?: string[] };
 }
@@ -41,14 +44,14 @@ export async function startNetworkServices(site: Site, opts: NetworkServicesOpti
   const close = async () => void (await Promise.all(closers.splice(0).map((c) => c())));
   try {
     if (dnsEnabled(site, opts.dns)) {
-      const dns = await startDns(site, (opts.listenOverride?.dns ?? dnsListen(site)).map(parseListen), opts.logger);
+      const dns = await startDns(site, (opts.listenOverride?.dns ?? dnsListen(site)).map(parseListen), opts.logger, opts.counters);
       closers.push(dns.close);
       dnsServer = dns;
       addresses.dns = dns.addresses;
       opts.logger.info({ addresses: dns.addresses }, 'dns listening');
     }
     if (ntpEnabled(site, opts.ntp)) {
-      const ntp = await startNtp(site, (opts.listenOverride?.ntp ?? ntpListen(site)).map(parseListen), opts.logger);
+      const ntp = await startNtp(site, (opts.listenOverride?.ntp ?? ntpListen(site)).map(parseListen), opts.logger, opts.counters);
       closers.push(ntp.close);
       addresses.ntp = ntp.addresses;
       opts.logger.info({ addresses: ntp.addresses }, 'ntp listening');

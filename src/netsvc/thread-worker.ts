@@ -5,13 +5,14 @@ import type { Site } from '../config/site.js';
 import { AirlockError } from '../core/errors.js';
 import { createLogger } from '../core/log.js';
 import { startNetworkServices } from './index.js';
+import { ServiceCounters } from './counters.js';
 import type { ThreadMessage } from './thread.js';
 
-const { site, logLevel } = workerData as { site: Site; logLevel: string };
+const { site, logLevel, counters } = workerData as { site: Site; logLevel: string; counters?: SharedArrayBuffer };
 const port = parentPort!;
 const logger = createLogger({ level: logLevel });
 try {
-  const services = await startNetworkServices(site, { logger });
+  const services = await startNetworkServices(site, { logger, counters: counters && new ServiceCounters(counters) });
   port.postMessage({ addresses: services.addresses } satisfies ThreadMessage);
   port.on('message', (m: 'close' | { reload: Site }) => {
     if (m === 'close') {

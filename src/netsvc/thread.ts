@@ -8,6 +8,7 @@ import type { Site } from '../config/site.js';
 import { AirlockError, type ErrorCode } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { NetworkServices } from './index.js';
+import type { ServiceCounters } from './counters.js';
 
 export interface ThreadMessage {
   addresses?: NetworkServices['addresses'];
@@ -16,8 +17,9 @@ export interface ThreadMessage {
   error?: { code?: ErrorCode; message: string; hint?: string; where?: string };
 }
 
-export async function startNetworkServicesThread(site: Site, opts: { logger: Logger; logLevel: string }): Promise<NetworkServices> {
-  const worker = new Worker(new URL('./thread-worker.js', import.meta.url), { workerData: { site, logLevel: opts.logLevel } });
+export async function startNetworkServicesThread(site: Site, opts: { logger: Logger; logLevel: string; counters?: ServiceCounters }): Promise<NetworkServices> {
+  const workerData = { site, logLevel: opts.logLevel, counters: opts.counters?.buffer };
+  const worker = new Worker(new URL('./thread-worker.js', import.meta.url), { workerData });
   const started = await new Promise<ThreadMessage>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);

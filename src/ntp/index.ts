@@ -8,6 +8,7 @@ import { SystemClock } from './clock.js';
 import { trackReceiveLatency } from './latency.js';
 import { LocalSource } from './local-source.js';
 import { NtpResponder } from './responder.js';
+import type { ServiceCounters } from '../netsvc/counters.js';
 import { startNtpListeners, startUpstreamPoller, type RunningNtp } from './server.js';
 import { UpstreamSource } from './upstream.js';
 
@@ -23,7 +24,7 @@ export function rateLimitsFor(site: Site): { rateLimit?: RateLimiter; kodLimit?:
   };
 }
 
-export async function startNtp(site: Site, listen: ListenAddress[], logger: Logger): Promise<RunningNtp> {
+export async function startNtp(site: Site, listen: ListenAddress[], logger: Logger, counters?: ServiceCounters): Promise<RunningNtp> {
   const ntp = site.ntp ?? {};
   const clock = new SystemClock();
   const servers = (ntp.upstream ?? []).map((u) => parseEndpoint(u, 123)!);
@@ -31,7 +32,7 @@ export async function startNtp(site: Site, listen: ListenAddress[], logger: Logg
   const source = upstream ?? new LocalSource(clock, ntp.stratum ?? 8);
   const receiveLatency = await trackReceiveLatency();
   const responder = new NtpResponder({ clock, source, receiveLatency, ...rateLimitsFor(site) });
-  const listeners = await startNtpListeners(responder, listen, logger).catch((err) => {
+  const listeners = await startNtpListeners(responder, listen, logger, counters).catch((err) => {
     clock.close();
     receiveLatency.close();
     throw err;

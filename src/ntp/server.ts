@@ -7,6 +7,7 @@ import type { Logger } from '../core/log.js';
 import { bindUdp, closeUdp, formatAddress, type ListenAddress } from '../netsvc/bind.js';
 import type { Clock } from './clock.js';
 import type { NtpResponder } from './responder.js';
+import type { ServiceCounters } from '../netsvc/counters.js';
 import type { UpstreamSource } from './upstream.js';
 
 export interface RunningNtp {
@@ -14,7 +15,7 @@ export interface RunningNtp {
   close(): Promise<void>;
 }
 
-export async function startNtpListeners(responder: NtpResponder, listen: ListenAddress[], logger: Logger): Promise<RunningNtp> {
+export async function startNtpListeners(responder: NtpResponder, listen: ListenAddress[], logger: Logger, counters?: ServiceCounters): Promise<RunningNtp> {
   const socks: dgram.Socket[] = [];
   try {
     for (const { host, port } of listen) {
@@ -23,6 +24,7 @@ export async function startNtpListeners(responder: NtpResponder, listen: ListenA
       sock.on('message', (msg, rinfo) => {
         try {
           const out = responder.handle(msg, rinfo.address);
+          counters?.ntpResponse(out);
           if (out) sock.send(out, rinfo.port, rinfo.address);
         } catch (err) {
           logger.error({ err }, 'ntp: handler failed');

@@ -11,6 +11,7 @@ import { KINDS } from '../kinds/registry.js';
 import type { Site } from '../config/site.js';
 import type { NetworkServices } from '../netsvc/index.js';
 import { startNetworkServicesThread } from '../netsvc/thread.js';
+import { ServiceCounters } from '../netsvc/counters.js';
 import { Store, type StoreView } from '../store/store.js';
 import { CachingBlobReader } from '../http/blob-cache.js';
 
@@ -68,7 +69,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const http = await listen(app, { host: opts.host, port: opts.port, log: opts.log, accessLog: opts.accessLog ?? true, tls: opts.tls });
   let network: NetworkServices | undefined;
   try {
-    network = opts.site ? await startNetworkServicesThread(opts.site, { logger: opts.log, logLevel: opts.log.level }) : undefined;
+    const counters = new ServiceCounters();
+    network = opts.site ? await startNetworkServicesThread(opts.site, { logger: opts.log, logLevel: opts.log.level, counters }) : undefined;
+    if (network) app.metrics.addSource(() => counters.render());
   } catch (err) {
     await http.close();
     store.close();
