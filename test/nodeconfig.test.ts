@@ -56,6 +56,15 @@ describe('rendering', () => {
     expect(config.files.map((f) => f.path)).not.toContain('etc/chrony/chrony.conf');
   });
 
+  it('leaves out the scheme’s own port (443 with TLS, 80 without)', () => {
+    const https = EXAMPLE.replace('"0.0.0.0:8080" }', '"0.0.0.0:443", tls: { cert: s.crt, key: s.key, ca: ca.crt } }');
+    const config = renderNodeConfig(loadSite(siteFile('443.yaml', https)), { caPem: '-----BEGIN CERTIFICATE-----\n' });
+    expect(config.endpoints).toMatchObject({ registry: 'registry.airgap.internal', registryUrl: 'https://registry.airgap.internal', filesUrl: 'https://repo.airgap.internal' });
+    expect(file(config, 'etc/containerd/certs.d/registry.airgap.internal/hosts.toml')).toContain('ca = "/etc/airlock/ca.crt"');
+    const plain = renderNodeConfig(loadSite(siteFile('80.yaml', EXAMPLE.replace('0.0.0.0:8080', '0.0.0.0:80'))));
+    expect(plain.endpoints.registryUrl).toBe('http://registry.airgap.internal');
+  });
+
   it('of several listen addresses, gives nodes the one on the admin address', () => {
     const config = renderNodeConfig(loadSite(siteFile('multi.yaml', EXAMPLE.replace('["0.0.0.0:53"]', '["127.0.0.1:53", "192.168.10.10:53"]'))));
     expect(config.endpoints.dns).toEqual({ host: '192.168.10.10', port: 53 });

@@ -35,9 +35,11 @@ export function nodeEndpoints(site: Site): NodeEndpoints {
     const service = preferred.find((p) => site.services?.some((s) => s.toLowerCase() === p));
     return `${service ?? site.admin.name}.${site.domain}`;
   };
-  const hostPort = (host: string) => `${isIP(host) === 6 ? `[${host}]` : host}:${http.port}`;
-  const registry = hostPort(named ? nameFor(['registry']) : http.host);
   const scheme = site.http?.tls ? 'https' : 'http';
+  // The scheme's own port is left out: `registry.airgap.internal`, as people write image references.
+  const port = http.port === (scheme === 'https' ? 443 : 80) ? '' : `:${http.port}`;
+  const hostPort = (host: string) => `${isIP(host) === 6 ? `[${host}]` : host}${port}`;
+  const registry = hostPort(named ? nameFor(['registry']) : http.host);
   return {
     domain: site.domain,
     registry,
