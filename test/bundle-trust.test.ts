@@ -58,7 +58,7 @@ describe('bundle trust', () => {
     writeFileSync(join(copy, victim), '');
     const r = await airlock(['verify', copy, '--pubkey', join(dir, 'site.pub'), '--json']);
     expect(r.code).toBe(7);
-    expect(JSON.parse(r.stdout.slice(0, r.stdout.indexOf('\n}\n') + 2)).bad).toEqual([{ file: victim, problem: expect.stringContaining('size 0') }]);
+    expect(JSON.parse(r.stdout).bad).toEqual([{ file: victim, problem: expect.stringContaining('size 0') }]);
   });
 
   it('load refuses a bundle signed by another key, and writes nothing', async () => {

@@ -44,5 +44,6 @@ export function badChunksError(report: VerifyReport): AirlockError {
   return new AirlockError('BUNDLE_INVALID', `${report.bad.length} bad chunk(s): ${report.bad.map((b) => b.file).join(', ')}`, {
     hint: 'copy those chunk files again from the source medium',
     data: { bad: report.bad },
+    reported: true,
   });
 }

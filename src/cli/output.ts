@@ -15,7 +15,7 @@ export function printResult(opts: OutputOptions, result: unknown, text: () => st
 }
 
 export function printError(err: unknown, json: boolean): void {
-  if (json) {
+  if (json && !(err instanceof AirlockError && err.reported)) {
     const body = err instanceof AirlockError ? err.toJSON() : { code: 'INTERNAL', message: String((err as Error)?.message ?? err) };
     process.stdout.write(JSON.stringify({ error: body }, null, 2) + '\n');
   }

@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   UNSUPPORTED: { exit: 1, http: 400, summary: 'not supported' },
   TOO_LARGE: { exit: 1, http: 413, summary: 'too large' },
   ADDRESS_IN_USE: { exit: 8, http: 500, summary: 'address already in use' },
+  LAB_FAILED: { exit: 9, http: 500, summary: 'a node in the lab could not use some content' },
   INTERNAL: { exit: 70, http: 500, summary: 'internal error' },
 } as const;
 
@@ -36,6 +37,8 @@ export interface ErrorOptions {
   /** Machine-readable facts (expected/actual digest, url, chunk file…). */
   data?: Record<string, unknown>;
   cause?: unknown;
+  /** The command already printed its result (a report saying what failed): `--json` prints no second document. */
+  reported?: boolean;
 }
 
 export class AirlockError extends Error {
@@ -43,6 +46,7 @@ export class AirlockError extends Error {
   readonly hint?: string;
   readonly where?: string;
   readonly data: Record<string, unknown>;
+  readonly reported: boolean;
 
   constructor(code: ErrorCode, message: string, opts: ErrorOptions = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
@@ -51,6 +55,7 @@ export class AirlockError extends Error {
     this.hint = opts.hint;
     this.where = opts.where;
     this.data = opts.data ?? {};
+    this.reported = opts.reported ?? false;
   }
 
   /** The one line a user sees: `where: message (hint)`. */

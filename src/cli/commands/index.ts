@@ -26,6 +26,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'gateway', load: () => import('./gateway.js') },
   { name: 'tls', load: () => import('./tls.js') },
   { name: 'nodeconfig', load: () => import('./nodeconfig.js') },
+  { name: 'lab', load: () => import('./lab.js') },
 ];
 
 /**
