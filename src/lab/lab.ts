@@ -52,9 +52,16 @@ export async function runLab(opts: { storeDir: string; say?: (line: string) => v
   const dir = await mkdtemp(join(tmpdir(), 'airlock-lab-'));
   let serve: ReturnType<Netns['spawn']> | undefined;
   try {
-    const admin = net.add('admin');
-    const node = net.add('node');
-    net.link({ a: [admin, `${ADMIN}/24`], b: [node, `${NODE}/24`] });
+    let admin: string;
+    let node: string;
+    try {
+      admin = net.add('admin');
+      node = net.add('node');
+      net.link({ a: [admin, `${ADMIN}/24`], b: [node, `${NODE}/24`] });
+    } catch (err) {
+      const why = String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim().split('\n').pop();
+      throw new AirlockError('USAGE', `cannot create the lab's network namespaces: ${why}`, { hint: 'run as root on a machine (or a privileged container) that allows `ip netns add`' });
+    }
     const siteFile = join(dir, 'site.yaml');
     await writeFile(
       siteFile,
