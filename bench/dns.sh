@@ -7,12 +7,8 @@ set -euo pipefail
 SECS=${1:-10}
 ROUNDS=${2:-3}
 WORKERS=${3:-1}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-DIR=$(mktemp -d /tmp/airlock-bench-dns.XXXXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$DIR"; }
-trap cleanup EXIT
-BASE=$((20000 + RANDOM % 20000))
+source "$(dirname "$0")/lib.sh"
+bench_init dns
 P_AIRLOCK=$BASE P_DNSMASQ=$((BASE + 1)) P_NSD=$((BASE + 2)) P_KNOT=$((BASE + 3))
 
 # The same data everywhere: 5 names in airgap.internal and their PTRs.

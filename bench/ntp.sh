@@ -8,12 +8,8 @@ set -euo pipefail
 SECS=${1:-5}
 ROUNDS=${2:-5}
 WORKERS=${3:-1}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-DIR=$(mktemp -d /tmp/airlock-bench-ntp.XXXXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$DIR"; }
-trap cleanup EXIT
-BASE=$((20000 + RANDOM % 20000))
+source "$(dirname "$0")/lib.sh"
+bench_init ntp
 P_AIRLOCK=$BASE P_CHRONY=$((BASE + 1))
 gcc -O2 -o "$DIR/ntp-load" "$ROOT/bench/ntp-load.c"
 
@@ -25,25 +21,15 @@ ntp:
   stratum: 8
   rate-limit: { per-second: 0 }
 YAML
-cat > "$DIR/chrony.conf" <<CONF
-port $P_CHRONY
-bindaddress 127.0.0.1
-local stratum 8
-allow 127.0.0.1
-cmdport 0
-pidfile $DIR/chronyd.pid
-driftfile $DIR/drift
-CONF
 node "$ROOT/bin/airlock.js" ntp --site "$DIR/site.yaml" --workers "$WORKERS" > "$DIR/airlock.out" 2> "$DIR/airlock.err" & PIDS+=($!)
-chronyd -x -f "$DIR/chrony.conf" -d 2> "$DIR/chronyd.err" & PIDS+=($!)
+start_chronyd_server "$P_CHRONY"
 sleep 2
 
-offset() { chronyd -Q -t 10 "server 127.0.0.1 port $1 iburst maxsamples 4" 2>&1 | sed -n 's/.*wrong by \(-\?[0-9.]*\) seconds.*/\1/p'; }
 declare -A OFF LOAD
 for round in $(seq 1 "$ROUNDS"); do
   for name in airlock chronyd; do
     port=$([ $name = airlock ] && echo $P_AIRLOCK || echo $P_CHRONY)
-    o=$(offset "$port"); OFF[$name]+="$o "
+    o=$(chrony_offset "$port"); OFF[$name]+="$o "
     r=$("$DIR/ntp-load" 127.0.0.1 "$port" "$SECS" | awk '{print $NF}'); LOAD[$name]+="$r "
     echo "round $round $name offset ${o}s load ${r}/s" >&2
   done

@@ -7,13 +7,9 @@
 #   usage: bash bench/serve-under-load.sh [ROUNDS=3] [AIRLOCK_BIN=bin/airlock.js]   (needs `npm run build`)
 set -euo pipefail
 ROUNDS=${1:-3}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
+source "$(dirname "$0")/lib.sh"
+bench_init load
 BIN=${2:-$ROOT/bin/airlock.js}
-DIR=$(mktemp -d /tmp/airlock-bench-load.XXXXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$DIR"; }
-trap cleanup EXIT
-BASE=$((20000 + RANDOM % 20000))
 P_HTTP=$BASE P_DNS=$((BASE + 1)) P_NTP=$((BASE + 2)) P_CHRONY=$((BASE + 3)) P_DNSMASQ=$((BASE + 4))
 
 node --input-type=module -e "
@@ -31,22 +27,13 @@ http: { listen: "127.0.0.1:$P_HTTP" }
 dns: { listen: [ "127.0.0.1:$P_DNS" ], rate-limit: { per-second: 0 } }
 ntp: { listen: [ "127.0.0.1:$P_NTP" ], stratum: 8, rate-limit: { per-second: 0 } }
 YAML
-cat > "$DIR/chrony.conf" <<CONF
-port $P_CHRONY
-bindaddress 127.0.0.1
-local stratum 8
-allow 127.0.0.1
-cmdport 0
-pidfile $DIR/chronyd.pid
-driftfile $DIR/drift
-CONF
 AIRLOCK_LOG_LEVEL=warn node "$BIN" serve --store "$DIR/store" --site "$DIR/site.yaml" > "$DIR/airlock.out" 2> "$DIR/airlock.err" & PIDS+=($!)
-chronyd -x -f "$DIR/chrony.conf" -d 2> "$DIR/chronyd.err" & PIDS+=($!)
+start_chronyd_server "$P_CHRONY"
 dnsmasq -k -p "$P_DNSMASQ" --listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts --host-record=registry.airgap.internal,127.0.0.1 --pid-file="$DIR/dnsmasq.pid" 2> "$DIR/dnsmasq.err" & PIDS+=($!)
 sleep 2
 echo "registry.airgap.internal A" > "$DIR/q.txt"
 
-offset() { chronyd -Q -t 10 "server 127.0.0.1 port $1 iburst maxsamples 4" 2>&1 | sed -n 's/.*wrong by -\?\([0-9.]*\) seconds.*/\1/p'; }
+offset() { chrony_offset "$1" | tr -d -; } # |offset|
 latency() { dnsperf -s 127.0.0.1 -p "$1" -d "$DIR/q.txt" -l 3 -Q 200 -c 1 2>/dev/null | sed -n 's/.*Average Latency (s):\s*\([0-9.]*\).*/\1/p'; }
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 declare -A R
