@@ -69,9 +69,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const http = await listen(app, { host: opts.host, port: opts.port, log: opts.log, accessLog: opts.accessLog ?? true, tls: opts.tls });
   let network: NetworkServices | undefined;
   try {
-    const counters = new ServiceCounters();
-    network = opts.site ? await startNetworkServicesThread(opts.site, { logger: opts.log, logLevel: opts.log.level, counters }) : undefined;
-    if (network) app.metrics.addSource(() => counters.render());
+    if (opts.site) {
+      const counters = new ServiceCounters();
+      network = await startNetworkServicesThread(opts.site, { logger: opts.log, logLevel: opts.log.level, counters });
+      app.metrics.addSource(() => counters.render());
+    }
   } catch (err) {
     await http.close();
     store.close();
