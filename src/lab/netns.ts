@@ -77,15 +77,3 @@ export class Netns {
 function ip(...args: string[]): void {
   execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
-
-/** Whether this machine lets us make namespaces (root, not a restricted container). */
-export function netnsAvailable(): boolean {
-  try {
-    const probe = `alprobe${process.pid}`;
-    ip('netns', 'add', probe);
-    ip('netns', 'del', probe);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -3,7 +3,7 @@
 // aligned 64-bit slots: a reader never sees a torn value on the 64-bit platforms Node runs on.
 
 /** Outcome of one datagram or TCP message, read off the response the listener is about to send. */
-export const OUTCOMES = ['dns_noerror', 'dns_nxdomain', 'dns_refused', 'dns_error', 'dns_forwarded', 'dns_dropped', 'ntp_answered', 'ntp_kod', 'ntp_dropped'] as const;
+const OUTCOMES = ['dns_noerror', 'dns_nxdomain', 'dns_refused', 'dns_error', 'dns_forwarded', 'dns_dropped', 'ntp_answered', 'ntp_kod', 'ntp_dropped'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 const RCODE_OUTCOME: Record<number, Outcome> = { 0: 'dns_noerror', 3: 'dns_nxdomain', 5: 'dns_refused' };

@@ -1,2 +1,2 @@
 // Network namespaces for the tests: the same code `airlock lab` uses (src/lab/netns.ts).
-export { Netns, netnsAvailable, type Link } from '../../src/lab/netns.js';
+export { Netns, type Link } from '../../src/lab/netns.js';
