@@ -2,13 +2,15 @@
 // as curl and docker read them, with tinyproxy as the real proxy the test starts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpsServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { airlock } from './helpers/cli.js';
+import { airlock, run } from './helpers/cli.js';
 import { freePort } from './helpers/oci-servers.js';
 import { writeManifest } from './helpers/pipeline.js';
 import { tempDir } from './helpers/tmp.js';
-import { randomFile, startUpstream, type Upstream } from './helpers/upstream.js';
+import { randomFile, sha256Hex, startUpstream, type Upstream } from './helpers/upstream.js';
 
 const dir = tempDir();
 let up: Upstream;
@@ -63,5 +65,33 @@ describe('collect behind a proxy', () => {
     const r = await airlock(['collect', '-f', manifest, '--store', join(dir, 'c'), '--retries', '1'], { env: { HTTP_PROXY: dead, NO_PROXY: '', AIRLOCK_LOG_LEVEL: 'error' } });
     expect(r.code).toBe(5);
     expect(r.stderr.trim().split('\n').pop()).toMatch(new RegExp(`^airlock: ${up.url.replace(/[.]/g, '\\.')}/release/v1\\.33\\.7/bin/linux/amd64/kubectl: .*ECONNREFUSED`));
+  });
+});
+
+describe('collect of an https:// URL behind a proxy', () => {
+  let secure: Server;
+  let url: string;
+  const body = randomFile(500_000);
+  beforeAll(async () => {
+    // A self-signed certificate for 127.0.0.1: trusted only through NODE_EXTRA_CA_CERTS.
+    const made = await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'up.key'), '-out', join(dir, 'up.crt')]);
+    expect(made.code, made.stderr).toBe(0);
+    secure = createHttpsServer({ key: readFileSync(join(dir, 'up.key')), cert: readFileSync(join(dir, 'up.crt')) }, (_req, res) => res.end(body));
+    await new Promise<void>((r) => secure.listen(0, '127.0.0.1', r));
+    url = `https://127.0.0.1:${(secure.address() as AddressInfo).port}/kubectl`;
+  });
+  afterAll(() => void secure?.close());
+
+  it('tunnels through HTTPS_PROXY with CONNECT and checks the certificate of the upstream itself', async () => {
+    const file = join(dir, 'https.yaml');
+    writeFileSync(file, `version: 1\nfiles:\n  - url: ${url}\n    sha256: ${sha256Hex(body)}\n`);
+    const env = { HTTPS_PROXY: proxyUrl, NO_PROXY: '', AIRLOCK_LOG_LEVEL: 'error' };
+    const r = await airlock(['collect', '-f', file, '--store', join(dir, 'd'), '--json'], { env: { ...env, NODE_EXTRA_CA_CERTS: join(dir, 'up.crt') } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).downloaded.count).toBe(1);
+    expect(readLog()).toContain(`CONNECT ${new URL(url).host}`);
+    const untrusted = await airlock(['collect', '-f', file, '--store', join(dir, 'e'), '--retries', '1'], { env });
+    expect(untrusted.code).toBe(5);
+    expect(untrusted.stderr).toContain('NODE_EXTRA_CA_CERTS');
   });
 });
