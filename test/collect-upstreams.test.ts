@@ -113,6 +113,28 @@ describe('an upstream that sends the whole body, then FIN, to a slow consumer', 
   });
 });
 
+describe('an entry that fails with an error nobody expected', () => {
+  it('a read error in a layout entry (EIO from /proc/self/mem) fails that entry by name, not the process', async () => {
+    const files = new Map([['/ok', randomBytes(200_000)]]);
+    const up = await startRawUpstream(files, () => 'content-length');
+    try {
+      const manifest = writeManifest(dir, [{ url: `${up.url}/ok`, sha256: sha256(files.get('/ok')!) }], 'eio.yaml');
+      writeFileSync(manifest, readFileSync(manifest, 'utf8') + 'images:\n  - layout: /proc/self/mem\n    name: team/eio\n');
+      const store = join(dir, 'eio-store');
+      const r = await airlock(['collect', '-f', manifest, '--store', store]);
+      expect(r.stderr).not.toContain("Unhandled 'error' event");
+      expect(r.stderr).not.toContain('    at ');
+      expect(r.code).toBe(74);
+      expect(r.stderr.trim().split('\n').pop()).toMatch(/^airlock: .*images entry .*\/proc\/self\/mem: EIO/);
+      // The file entry was fetched and committed all the same.
+      const again = await airlock(['collect', '-f', writeManifest(dir, [{ url: `${up.url}/ok`, sha256: sha256(files.get('/ok')!) }], 'eio-ok.yaml'), '--store', store, '--json']);
+      expect(JSON.parse(again.stdout).reused.count).toBe(1);
+    } finally {
+      up.server.close();
+    }
+  });
+});
+
 describe("python3's http.server as the upstream", () => {
   const root = join(dir, 'www');
   let python: ChildProcess;
