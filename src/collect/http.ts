@@ -48,15 +48,18 @@ export class UpstreamHttp {
       try {
         res = await this.once(current, init);
       } catch (err) {
-        // A name that does not exist, or a certificate we do not trust, will not change in a few seconds.
+        // A name that does not exist, or a certificate we do not trust, will not change in a few seconds;
+        // nor will a bad proxy setting (USAGE).
+        if (!(err instanceof AirlockError && err.code === 'FETCH_FAILED')) throw err;
         const cause = String((err as AirlockError).data?.cause);
-        if (++attempt >= this.retry.attempts || cause === 'ENOTFOUND' || UNTRUSTED_CERTIFICATE.has(cause)) throw err;
+        if (++attempt >= this.retry.attempts || cause === 'ENOTFOUND' || cause === 'EPROTOCOL' || UNTRUSTED_CERTIFICATE.has(cause)) throw err;
         await this.wait(current, attempt, backoffMs(this.retry, attempt), (err as Error).message);
         continue;
       }
       if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location && redirects++ < 10) {
         await res.body.dump();
-        const next = new URL(String(res.headers.location), current);
+        const next = URL.canParse(String(res.headers.location), current) ? new URL(String(res.headers.location), current) : undefined;
+        if (!next) throw new AirlockError('FETCH_FAILED', `${current}: redirected to "${String(res.headers.location)}", which is not a URL`, { data: { url: current, status: res.statusCode } });
         // Credentials never follow a redirect to another origin (registries redirect blobs to presigned
         // S3/CDN URLs, which refuse a second auth mechanism and must not see the registry's token).
         if (next.origin !== new URL(current).origin && init.headers?.authorization !== undefined) {

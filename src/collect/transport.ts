@@ -28,6 +28,9 @@ export class Transport {
   /** Resolves with the response once its head arrives; rejects on a connection error or silence. */
   open(url: string, init: RequestInit = {}): Promise<IncomingMessage> {
     const target = new URL(url);
+    if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+      return Promise.reject(Object.assign(new Error(`${target.protocol} URLs are not supported, only http: and https:`), { code: 'EPROTOCOL' }));
+    }
     const secure = target.protocol === 'https:';
     const proxy = proxyFor(target);
     const headers = { ...init.headers };
@@ -39,7 +42,7 @@ export class Transport {
       method: init.method ?? 'GET',
       host: to.hostname.replace(/^\[|\]$/g, ''),
       port: to.port || (to.protocol === 'https:' ? 443 : 80),
-      path: forward ? target.href : target.pathname + target.search,
+      path: forward ? target.origin + target.pathname + target.search : target.pathname + target.search,
       headers,
       agent: this.agent(to.protocol, secure ? proxy : undefined),
     };
