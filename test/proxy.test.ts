@@ -6,6 +6,7 @@ import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { proxyFor } from '../src/collect/proxy.js';
 import { airlock, run } from './helpers/cli.js';
 import { freePort } from './helpers/oci-servers.js';
 import { writeManifest } from './helpers/pipeline.js';
@@ -93,5 +94,30 @@ describe('collect of an https:// URL behind a proxy', () => {
     const untrusted = await airlock(['collect', '-f', file, '--store', join(dir, 'e'), '--retries', '1'], { env });
     expect(untrusted.code).toBe(5);
     expect(untrusted.stderr).toContain('NODE_EXTRA_CA_CERTS');
+  });
+});
+
+describe('which proxy a URL goes through (HTTP_PROXY, HTTPS_PROXY, NO_PROXY as curl and docker read them)', () => {
+  const via = (url: string, env: NodeJS.ProcessEnv) => proxyFor(new URL(url), env)?.host;
+  it('picks the proxy by scheme; https falls back to HTTP_PROXY; lower case wins', () => {
+    expect(via('http://a.example/x', { HTTP_PROXY: 'http://p:1' })).toBe('p:1');
+    expect(via('https://a.example/x', { HTTP_PROXY: 'http://p:1' })).toBe('p:1');
+    expect(via('https://a.example/x', { HTTP_PROXY: 'http://p:1', HTTPS_PROXY: 'p:2' })).toBe('p:2');
+    expect(via('http://a.example/x', { HTTPS_PROXY: 'http://p:2' })).toBeUndefined();
+    expect(via('http://a.example/x', { HTTP_PROXY: 'http://P:1', http_proxy: 'http://q:3' })).toBe('q:3');
+  });
+  it('NO_PROXY: hosts and their subdomains, a leading dot or *., ports, and *', () => {
+    const env = { HTTP_PROXY: 'http://p:1', HTTPS_PROXY: 'http://p:1' };
+    expect(via('http://example.com/x', { ...env, NO_PROXY: 'example.com' })).toBeUndefined();
+    expect(via('http://dl.example.com/x', { ...env, NO_PROXY: '.example.com' })).toBeUndefined();
+    expect(via('http://dl.example.com/x', { ...env, NO_PROXY: '*.example.com' })).toBeUndefined();
+    expect(via('http://badexample.com/x', { ...env, NO_PROXY: 'example.com' })).toBe('p:1');
+    expect(via('https://r.internal/x', { ...env, NO_PROXY: 'r.internal:443' })).toBeUndefined();
+    expect(via('http://r.internal/x', { ...env, NO_PROXY: 'r.internal:443' })).toBe('p:1');
+    expect(via('http://anything/x', { ...env, no_proxy: '*' })).toBeUndefined();
+    expect(via('http://127.0.0.1:5000/x', { ...env, NO_PROXY: 'localhost, 127.0.0.1' })).toBeUndefined();
+  });
+  it('a proxy setting that is not a URL is a usage error', () => {
+    expect(() => via('http://a/x', { HTTP_PROXY: 'http://[bad' })).toThrow(/not a URL/);
   });
 });
