@@ -21,6 +21,16 @@ export function register(program: Command): void {
   const cmd = program.command('store').description('inspect and maintain a store');
 
   cmd
+    .command('init')
+    .description('make an empty store (for example a registry to push in-house images into); an existing store is left as it is')
+    .addOption(storeOption())
+    .addOption(jsonOption())
+    .action(async (o) => {
+      const result = await Store.init(o.store);
+      printResult(o, result, () => `${result.created ? 'created an empty store' : 'already a store'}: ${result.root}`);
+    });
+
+  cmd
     .command('ls')
     .description('list artifacts')
     .addOption(storeOption())
