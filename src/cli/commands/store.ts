@@ -97,6 +97,8 @@ export function register(program: Command): void {
         if (!report.ok) {
           throw new AirlockError('STORE_CORRUPT', `store has ${report.corrupt.length} corrupt and ${report.missing.length} missing blobs`, {
             hint: report.repaired.length ? 'rerun collect or load to restore them' : 'run `airlock store fsck --repair`, then collect or load again',
+            // The report above already says what is wrong: --json prints that one document, not a second.
+            reported: true,
           });
         }
       }),
