@@ -17,8 +17,8 @@ export async function craftBundle(out: string): Promise<string> {
   const stray = Buffer.from('stray');
   const tar = tarPack();
   const parts: Buffer[] = [];
-  tar.on('data', (d: Buffer) => parts.push(d));
-  const done = new Promise((resolve) => tar.on('end', resolve));
+  tar.on('data', (d) => void parts.push(d as Buffer));
+  const done = new Promise<void>((resolve) => tar.on('end', () => resolve()));
   tar.entry({ name: `blobs/sha256/${hex(listed)}`, size: listed.length }, listed);
   tar.entry({ name: `blobs/sha256/${hex(stray)}`, size: stray.length }, stray);
   tar.finalize();
