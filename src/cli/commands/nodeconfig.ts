@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write the files under this directory (as paths from a node’s /); else print them')
     .addOption(jsonOption())
     .action(async (o: { site: string; store?: string; kubespray?: string; out?: string; json?: boolean }) => {
-      const site = loadSite(o.site);
+      const site = loadSite(o.site, { option: '--site' });
       let registries: string[] = [];
       if (o.store) {
         const store = await Store.open(o.store);
