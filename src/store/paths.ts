@@ -11,6 +11,7 @@
 //     receipt.json                  written by load: every blob this store holds (for `pack --since`)
 //     tmp/                          in-progress writes; same filesystem as blobs/ so rename is atomic
 //     partial/<key>                 resumable downloads (collect) kept across interruptions
+//     oci-unlinked.json             the registry's blob deletes per repository (kept by the oci kind)
 import { join } from 'node:path';
 import { parseDigest } from '../core/digest.js';
 
@@ -56,6 +57,9 @@ export class StorePaths {
   }
   get partialDir(): string {
     return join(this.root, 'partial');
+  }
+  get ociUnlinked(): string {
+    return join(this.root, 'oci-unlinked.json');
   }
   partial(key: string): string {
     return join(this.root, 'partial', key);
