@@ -116,6 +116,10 @@ describe('manifests keep the digest algorithm the client used', () => {
 
   it('sha256 with curl: a push by tag gets the canonical digest; DELETE by digest, then HEAD/GET 404', async () => {
     const manifest = await imageManifest('team/s256', 'sha256');
+    const badTag = await curl('PUT', `/v2/team/s256/manifests/${sha(manifest)}?tag=ok&tag=-bad`, { data: manifest, type: OCI_MANIFEST });
+    expect(badTag.status).toBe(400);
+    expect(errorCode(badTag)).toBe('MANIFEST_INVALID');
+    expect((await curl('HEAD', `/v2/team/s256/manifests/${sha(manifest)}`)).status).toBe(404);
     const put = await curl('PUT', '/v2/team/s256/manifests/v1', { data: manifest, type: OCI_MANIFEST });
     expect(put.headers['docker-content-digest']).toBe(sha(manifest));
     expect(put.headers['oci-tag']).toBeUndefined();
@@ -200,6 +204,24 @@ describe('blob DELETE unlinks the blob from one repository', () => {
     await pushBlob('team/bl', layer);
     expect((await curl('HEAD', `/v2/team/bl/blobs/${ld}`)).status).toBe(200);
     expect((await curl('PUT', '/v2/team/bl/manifests/v2', { data: manifest, type: OCI_MANIFEST })).status).toBe(201);
+  });
+
+  it('sha512: a chunked upload, HEAD with its digest, DELETE, then HEAD and GET 404 there', async () => {
+    const data = randomBytes(3000);
+    const d512 = sha(data, 'sha512');
+    const start = await curl('POST', '/v2/team/c512/blobs/uploads/');
+    expect(start.status).toBe(202);
+    const loc = start.headers.location!;
+    expect((await curl('PATCH', loc, { data: data.subarray(0, 1000), type: 'application/octet-stream' })).status).toBe(202);
+    const done = await curl('PUT', `${loc}?digest=${d512}`, { data: data.subarray(1000), type: 'application/octet-stream' });
+    expect(done.status).toBe(201);
+    expect(done.headers['docker-content-digest']).toBe(d512);
+    const head = await curl('HEAD', `/v2/team/c512/blobs/${d512}`);
+    expect(head.headers['docker-content-digest']).toBe(d512);
+    expect(head.headers['content-length']).toBe('3000');
+    expect((await curl('DELETE', `/v2/team/c512/blobs/${d512}`)).status).toBe(202);
+    expect((await curl('HEAD', `/v2/team/c512/blobs/${d512}`)).status).toBe(404);
+    expect((await curl('GET', `/v2/team/c512/blobs/${d512}`)).status).toBe(404);
   });
 
   it('gc reclaims an unlinked blob once no record needs it', async () => {

@@ -50,7 +50,7 @@ export async function getManifest(d: ManifestDeps, req: HttpRequest, t: Manifest
 export async function putManifest(d: ManifestDeps, req: HttpRequest, t: ManifestTarget): Promise<HttpResponse> {
   const w = d.opts.writable!;
   const byDigest = isDigest(t.ref);
-  const tags = byDigest ? req.query.getAll('tag') : [t.ref];
+  const tags = byDigest ? [...new Set(req.query.getAll('tag'))] : [t.ref];
   for (const tag of tags) if (!isValidTag(tag)) throw new OciError('MANIFEST_INVALID', `invalid tag ${JSON.stringify(tag)}`, { tag });
   const bytes = await readCapped(req.body, MAX_MANIFEST_BYTES);
   const repo = d.view.repo(t.repo);

@@ -37,7 +37,7 @@ export function ociRoutes(opts: ServeOptions): Route[] {
   const anonymousPull = opts.anonymousPull ?? true;
   const view = new RegistryView(store);
   const uploads = writable ? new UploadSessions(writable) : undefined;
-  // Loaded once; a failure surfaces on the first request rather than at startup.
+  // Read once (no file: no marks); afterwards kept in memory and written through on every change.
   const unlinked = UnlinkedBlobs.load(store);
   let publishing: Promise<void> = Promise.resolve();
   const republish = () => {
