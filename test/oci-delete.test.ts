@@ -224,6 +224,23 @@ describe('blob DELETE unlinks the blob from one repository', () => {
     expect((await curl('GET', `/v2/team/c512/blobs/${d512}`)).status).toBe(404);
   });
 
+  it('a record of the repository written after the unlink (a load, a collect) links the blob back', async () => {
+    const layer2 = randomBytes(128);
+    const m = await imageManifest('team/back', 'sha256', layer2);
+    expect((await curl('PUT', '/v2/team/back/manifests/v1', { data: m, type: OCI_MANIFEST })).status).toBe(201);
+    expect((await curl('DELETE', `/v2/team/back/blobs/${sha(layer2)}`)).status).toBe(202);
+    expect((await curl('HEAD', `/v2/team/back/blobs/${sha(layer2)}`)).status).toBe(404);
+    const store = await Store.open(storeDir);
+    try {
+      const [entry] = store.find({ kind: 'oci', name: 'team/back', version: 'v1' });
+      await new Promise((r) => setTimeout(r, 5));
+      await store.addArtifact({ ...entry!.record, version: 'loaded' });
+    } finally {
+      store.close();
+    }
+    expect((await curl('HEAD', `/v2/team/back/blobs/${sha(layer2)}`)).status).toBe(200);
+  });
+
   it('gc reclaims an unlinked blob once no record needs it', async () => {
     const loose = randomBytes(64);
     const d = await pushBlob('team/loose', loose);
@@ -238,6 +255,15 @@ describe('blob DELETE unlinks the blob from one repository', () => {
       store.close();
     }
     expect(existsSync(join(storeDir, 'blobs', 'sha256', d.slice(7)))).toBe(false);
+    // The layer unlinked from team/bl goes too once the images naming it are deleted.
+    expect((await curl('DELETE', `/v2/team/bl/manifests/${sha(manifest)}`)).status).toBe(202);
+    const again = await Store.open(storeDir);
+    try {
+      expect((await gc(again, { graceMs: 0 })).removed).toContain(ld);
+    } finally {
+      again.close();
+    }
+    expect(existsSync(join(storeDir, 'blobs', 'sha256', ld.slice(7)))).toBe(false);
   });
 });
 
