@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   BUNDLE_INVALID: { exit: 7, http: 400, summary: 'bundle is invalid' },
   BUNDLE_SIGNATURE: { exit: 7, http: 400, summary: 'bundle signature does not verify' },
   BUNDLE_INCOMPLETE: { exit: 7, http: 400, summary: 'bundle needs content the store lacks' },
+  BUNDLE_STALE: { exit: 10, http: 409, summary: 'bundle is older than what the store already loaded (a replay would roll back)' },
   UNSAFE_PATH: { exit: 7, http: 400, summary: 'path escapes its root' },
   KEY_INVALID: { exit: 2, http: 500, summary: 'key file is invalid' },
   RANGE_NOT_SATISFIABLE: { exit: 1, http: 416, summary: 'range not satisfiable' },
