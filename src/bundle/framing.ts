@@ -2,9 +2,8 @@
 // blocks that end the archive. The tiling check (layout.ts) proves these regions and the data cover the
 // chunk exactly; this proves each region holds exactly what `airlock pack` writes there, so a signed
 // chunk cannot hide a tar entry (say `../../x`) in its end blocks or a header field that `tar -x` would
-// obey. Pure: the I/O worker feeds it the bytes it reads anyway.
+// obey. Pure: the I/O worker feeds it the bytes it reads anyway; layout.ts lists each chunk's entries.
 import { BLOCK, END_OF_ARCHIVE, decodeHeader, encodeHeader, padded } from './tar-header.js';
-import { entryName, type Toc } from './toc.js';
 
 export interface FrameEntry {
   /** Offset of the entry's data; its header is the block before. */
@@ -24,16 +23,8 @@ export interface Region {
 }
 
 const ZEROS = Buffer.alloc(END_OF_ARCHIVE);
-
-/** The entries of each chunk, in offset order, named as pack names them. */
-export function chunkEntries(toc: Toc): FrameEntry[][] {
-  const byChunk = toc.chunks.map(() => [] as FrameEntry[]);
-  for (const b of toc.blobs) {
-    b.parts.forEach((p, i) => byChunk[p.chunk]?.push({ offset: p.offset, size: p.size, name: entryName(b.digest, b.parts.length > 1 ? i : undefined) }));
-  }
-  for (const entries of byChunk) entries.sort((a, b) => a.offset - b.offset);
-  return byChunk;
-}
+// No import of toc.ts (and so zod) here: this module loads in every I/O worker, and zod's load time
+// per worker showed as extra CPU in bench/bundle.mjs verify.
 
 /** The non-data regions of a chunk of `chunkSize` bytes, in order. */
 export function frameRegions(entries: FrameEntry[], chunkSize: number): Region[] {

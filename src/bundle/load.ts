@@ -18,7 +18,7 @@ import { writeLock } from '../config/lock.js';
 import { KINDS } from '../kinds/registry.js';
 import { checkChunkFiles, openBundle, type OpenedBundle, type SignatureStatus, type TrustOptions } from './open-bundle.js';
 import { IoPool } from './io-pool.js';
-import { chunkEntries } from './framing.js';
+import { chunkEntries } from './layout.js';
 import { checkFreshness, historyEntry, type Freshness } from './freshness.js';
 import { loadHistory, makeReceipt, writeReceipt } from './receipt.js';
 import { describeBundle, entryName, type Toc } from './toc.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AirlockError } from '../core/errors.js';
 import type { Progress } from '../collect/progress.js';
 import { IoPool } from './io-pool.js';
-import { chunkEntries } from './framing.js';
+import { chunkEntries } from './layout.js';
 import { describeBundle, type BundleRef } from './toc.js';
 import { checkChunkFiles, openBundle, type SignatureStatus, type TrustOptions } from './open-bundle.js';
 
