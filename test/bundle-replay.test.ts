@@ -78,6 +78,9 @@ describe('replayed bundles', () => {
     expect(r.code, r.stderr).toBe(10);
     expect(r.stderr).toMatch(new RegExp(`^airlock: bundle ${ids.b1} \\(#1, .*was already loaded on .* older than bundle ${ids.d2} \\(#2, .*roll content back; .*--allow-downgrade`));
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    // Skipping the signature check does not skip the age check: it is compared with every key's bundles.
+    const unchecked = await airlock(['load', join(dir, 'b1'), '--store', admin, '--allow-unsigned']);
+    expect(unchecked.code, unchecked.stderr).toBe(10);
     expect(receipt()).toEqual(before);
     expect(await served()).toBe(sha(tools[1]!));
     expect((await okJson<{ ok: boolean }>(['store', 'fsck', '--store', admin])).ok).toBe(true);

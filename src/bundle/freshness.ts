@@ -4,7 +4,8 @@
 // loaded from the same signing key, or equal to it but a different bundle. Loading the newest one again
 // is allowed: that is how an interrupted load resumes. `--allow-downgrade` overrides, and the receipt
 // records it. Sequences are compared per key (TUF's per-role version), since each key's bastion counts
-// its own; a bundle loaded unsigned counts under "no key".
+// its own; a bundle whose signature was not checked (--allow-unsigned) could come from anyone, so it is
+// compared with every bundle loaded, whatever the key.
 import { AirlockError } from '../core/errors.js';
 import type { LoadedBundle } from './receipt.js';
 import { describeBundle, type Toc } from './toc.js';
@@ -42,7 +43,9 @@ export function historyEntry(toc: Toc, keyId: string | undefined, freshness: Fre
 
 function newestFor(history: LoadedBundle[], keyId: string | undefined): LoadedBundle | undefined {
   let newest: LoadedBundle | undefined;
-  for (const b of history) if (b.keyId === keyId && b.sequence !== undefined && b.sequence >= (newest?.sequence ?? 0)) newest = b;
+  for (const b of history) {
+    if ((keyId === undefined || b.keyId === keyId) && b.sequence !== undefined && b.sequence >= (newest?.sequence ?? 0)) newest = b;
+  }
   return newest;
 }
 
