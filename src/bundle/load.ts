@@ -56,8 +56,9 @@ export async function load(opts: LoadOptions): Promise<LoadSummary> {
   const exists = existsSync(paths.layoutFile);
   if (toc.since && !exists) throw incomplete(`${paths.root} lacks the content this delta builds on (there is no store there)`, toc);
   const pool = new IoPool();
-  let store = exists ? await Store.open(opts.storeDir) : undefined;
+  let store: Store | undefined;
   try {
+    if (exists) store = await Store.open(opts.storeDir);
     const missing = await missingBlobs(store, toc);
     await checkRecords(store, toc);
     await checkChunks(pool, opts.bundleDir, toc, missing);
@@ -75,7 +76,8 @@ export async function load(opts: LoadOptions): Promise<LoadSummary> {
     const receipt = await makeReceipt(store, withEntry(history, historyEntry(toc, bundle.keyId, freshness, history)));
     await writeReceipt(store.paths.receipt, receipt);
     if (opts.receiptFile) await writeReceipt(opts.receiptFile, receipt);
-    return summary(bundle, freshness, { loaded: missing.size, present: toc.blobs.length - missing.size }, bytesLoaded, artifacts, opts.receiptFile ?? store.paths.receipt, started);
+    const blobs = { loaded: missing.size, present: toc.blobs.length - missing.size };
+    return { ...about(bundle), freshness, blobs, bytesLoaded, artifacts, receipt: opts.receiptFile ?? store.paths.receipt, durationMs: Date.now() - started };
   } finally {
     opts.progress.finish();
     await pool.close();
@@ -87,9 +89,8 @@ function withEntry<T>(list: T[], entry: T | undefined): T[] {
   return entry ? [...list, entry] : list;
 }
 
-function summary(b: OpenedBundle, freshness: Freshness, blobs: LoadSummary['blobs'], bytesLoaded: number, artifacts: number, receipt: string, started: number): LoadSummary {
-  const { id, sequence, created } = b.toc;
-  return { id, ...(sequence ? { sequence } : {}), created, signature: b.signature, freshness, blobs, bytesLoaded, artifacts, receipt, durationMs: Date.now() - started };
+function about({ toc, signature }: OpenedBundle): Pick<LoadSummary, 'id' | 'sequence' | 'created' | 'signature'> {
+  return { id: toc.id, ...(toc.sequence ? { sequence: toc.sequence } : {}), created: toc.created, signature };
 }
 
 async function missingBlobs(store: Store | undefined, toc: Toc): Promise<Set<string>> {
