@@ -98,6 +98,13 @@ const FROM_CLI: Partial<Record<ErrorCode, () => Promise<RunResult>>> = {
   BUNDLE_INVALID: () => airlock(['load', damagedBundle('damaged-load'), '--store', join(dir, 'damaged-store'), '--pubkey', pub, '-q', '--json']),
   BUNDLE_SIGNATURE: () => airlock(['verify', bundle, '--pubkey', join(dir, 'other.pub'), '-q', '--json']),
   BUNDLE_INCOMPLETE: () => airlock(['load', delta, '--store', join(dir, 'empty-store'), '--pubkey', pub, '-q', '--json']),
+  BUNDLE_STALE: async () => {
+    // The delta moved this store past `bundle`: loading `bundle` again would roll it back.
+    const stale = join(dir, 'stale-store');
+    cpSync(join(dir, 'admin'), stale, { recursive: true });
+    await ok(['load', delta, '--store', stale, '--pubkey', pub, '-q']);
+    return airlock(['load', bundle, '--store', stale, '--pubkey', pub, '-q', '--json']);
+  },
   UNSAFE_PATH: async () => airlock(['load', await craftBundle(join(dir, 'crafted')), '--store', join(dir, 'crafted-store'), '--allow-unsigned', '-q', '--json']),
   KEY_INVALID: () => airlock(['pack', '--store', store, '--out', join(dir, 'never'), '--key', pub, '--json']),
   UNAUTHORIZED: async () => {

@@ -59,7 +59,6 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   store.blobs.onDelete((digest) => cache.forget(digest));
   const repoKeyFile = opts.repoKey ?? store.paths.repoSigningKey;
   const { signer, created } = await loadOrCreateRepoKey(repoKeyFile);
-  if (created) opts.log.info({ file: repoKeyFile, fingerprint: signer.fingerprint }, 'made the site repository signing key');
   const view: StoreView = { paths: store.paths, blobs: cache, find: (q) => store.find(q), usersOf: (d) => store.usersOf(d) };
   const routes = KINDS.flatMap(
     (kind) =>
@@ -76,6 +75,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   routes.push(...repoKeyRoutes(signer));
   const app = createApp({ routes, log: opts.log });
   const http = await listen(app, { host: opts.host, port: opts.port, log: opts.log, accessLog: opts.accessLog ?? true, tls: opts.tls });
+  if (created) opts.log.info({ file: repoKeyFile, fingerprint: signer.fingerprint }, 'made the site repository signing key');
   let network: NetworkServices | undefined;
   try {
     if (opts.site) {
