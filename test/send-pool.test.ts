@@ -37,7 +37,7 @@ describe('send pool', () => {
       log: silentLogger,
       routes: [{ prefix: '/big', handle: () => ({ status: 200, headers: { 'content-length': SIZE }, body: { file } }) }],
     });
-    http = await listen(app, { host: '127.0.0.1', port: 0, log: silentLogger, sendBuffers: { bufferBytes: 64 * 1024, maxBytes: 128 * 1024 } });
+    http = await listen(app, { host: '127.0.0.1', port: 0, log: silentLogger, limits: { sendBuffers: { bufferBytes: 64 * 1024, maxBytes: 128 * 1024 } } });
     const pool = http.pool;
     let maxInUse = 0;
     let maxWaiting = 0;

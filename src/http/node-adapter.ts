@@ -10,11 +10,15 @@ import type { Logger } from '../core/log.js';
 import type { App } from './app.js';
 import { prefixLabel } from './metrics.js';
 import { isFileBody, type HttpRequest, type HttpResponse } from './route.js';
-import { SendPool, type SendPoolLimits } from './send-pool.js';
+import { guardConnections } from './connection-guard.js';
+import { effectiveLimits, type HttpLimits } from './limits.js';
+import { SendPool } from './send-pool.js';
 import { readRange, sendFile, SMALL_FILE } from './send-file.js';
 
 export interface Listening {
   server: Server;
+  /** The limits in force (the connection cap may be lower than configured: see connectionsForFileLimit). */
+  limits: HttpLimits & { fileLimited: boolean };
   pool: SendPool;
   url: string;
   address: AddressInfo;
@@ -29,15 +33,20 @@ export interface ListenOptions {
   accessLog?: boolean;
   /** PEM certificate (chain) and key: serve HTTPS instead of HTTP. */
   tls?: { cert: string | Buffer; key: string | Buffer };
-  /** Send buffers shared by all downloads; defaults in send-pool.ts. */
-  sendBuffers?: SendPoolLimits;
+  /** Connection caps, timeouts and send buffers; defaults in limits.ts. */
+  limits?: Partial<HttpLimits>;
 }
 
 export async function listen(app: App, opts: ListenOptions): Promise<Listening> {
-  const pool = new SendPool(opts.sendBuffers);
+  const limits = effectiveLimits(opts.limits ?? {});
+  const pool = new SendPool(limits.sendBuffers);
   const handler = (req: IncomingMessage, res: ServerResponse) => void serveOne(app, req, res, opts.log, opts.accessLog ?? false, pool);
-  const settings = { keepAliveTimeout: 65_000, requestTimeout: 0 };
-  const server: Server = opts.tls ? createTlsServer({ ...settings, cert: opts.tls.cert, key: opts.tls.key }, handler) : createServer(settings, handler);
+  // headersTimeout is only checked every connectionsCheckingInterval (30 s by default).
+  const settings = { requestTimeout: 0, headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: Math.max(100, Math.min(30_000, limits.headersTimeoutMs / 4)) };
+  const server: Server = opts.tls
+    ? createTlsServer({ ...settings, handshakeTimeout: limits.headersTimeoutMs, cert: opts.tls.cert, key: opts.tls.key }, handler)
+    : createServer(settings, handler);
+  guardConnections(server, limits, opts.log, { tls: !!opts.tls });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
@@ -52,6 +61,7 @@ export async function listen(app: App, opts: ListenOptions): Promise<Listening> 
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     server,
+    limits,
     pool,
     address,
     url: `${opts.tls ? 'https' : 'http'}://${host}:${address.port}`,
