@@ -108,6 +108,9 @@ describe('HTTP connection limits', () => {
     const other = await run('curl', ['-sf', '--interface', '127.0.0.2', `${s.url}/healthz`]);
     expect(other.code).toBe(0);
     expect(await until(() => /"reason":"max-connections-per-client".*"remote":"127\.0\.0\.1"/.test(s.stderr()), 5000)).toBe(true);
+    const metrics = await run('curl', ['-sf', '--interface', '127.0.0.2', `${s.url}/metrics`]);
+    expect(metrics.stdout).toMatch(/^airlock_http_connections_refused_total\{limit="max-connections-per-client"\} [1-9]/m);
+    expect(metrics.stdout).toMatch(/^airlock_http_connections [5-9]$/m);
     // Once the holder lets go, the first address is served again.
     holder.release();
     expect((await run('curl', ['-sf', '--retry', '5', '--retry-all-errors', '--retry-delay', '1', `${s.url}/healthz`])).code).toBe(0);

@@ -10,7 +10,7 @@ import type { Logger } from '../core/log.js';
 import type { App } from './app.js';
 import { prefixLabel } from './metrics.js';
 import { isFileBody, type HttpRequest, type HttpResponse } from './route.js';
-import { guardConnections } from './connection-guard.js';
+import { connectionMetrics, guardConnections } from './connection-guard.js';
 import { effectiveLimits, type HttpLimits } from './limits.js';
 import { SendPool } from './send-pool.js';
 import { readRange, sendFile, SMALL_FILE } from './send-file.js';
@@ -46,7 +46,8 @@ export async function listen(app: App, opts: ListenOptions): Promise<Listening> 
   const server: Server = opts.tls
     ? createTlsServer({ ...settings, handshakeTimeout: limits.headersTimeoutMs, cert: opts.tls.cert, key: opts.tls.key }, handler)
     : createServer(settings, handler);
-  guardConnections(server, limits, opts.log, { tls: !!opts.tls });
+  const counts = guardConnections(server, limits, opts.log, { tls: !!opts.tls });
+  app.metrics.addSource(() => connectionMetrics(counts, pool));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(

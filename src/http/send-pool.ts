@@ -11,7 +11,7 @@ export interface SendPoolLimits {
   maxBytes: number;
 }
 
-export const DEFAULT_SEND_POOL: SendPoolLimits = { bufferBytes: 256 * 1024, maxBytes: 32 * 1024 * 1024 };
+export const DEFAULT_SEND_POOL: SendPoolLimits = { bufferBytes: 512 * 1024, maxBytes: 32 * 1024 * 1024 };
 
 export class SendPool {
   readonly bufferBytes: number;
