@@ -3,7 +3,8 @@
 // not, one address cannot take every connection, and HTTP load cannot starve DNS over TCP of file
 // descriptors.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../src/store/store.js';
 import { AIRLOCK_BIN, airlock, firstJson, run } from './helpers/cli.js';
 import { HoldOpen, until } from './helpers/hold.js';
+import { htpasswdFile } from './helpers/oci-servers.js';
 import { tempDir } from './helpers/tmp.js';
 
 const dir = tempDir();
@@ -40,10 +42,10 @@ interface Serving {
 }
 
 /** `airlock serve --site` with `http.limits: { LIMITS }`, optionally DNS, optionally under `ulimit -n`. */
-async function serve(limits: string, opts: { dns?: boolean; openFiles?: number } = {}): Promise<Serving> {
+async function serve(limits: string, opts: { dns?: boolean; openFiles?: number; htpasswd?: string } = {}): Promise<Serving> {
   const site = join(dir, `site-${children.length}.yaml`);
   const dns = opts.dns ? 'dns: { listen: [ "127.0.0.1:0" ] }\n' : '';
-  writeFileSync(site, `domain: airgap.internal\nadmin: { name: admin, address: 10.0.0.1 }\nservices: [ registry ]\nhttp: { listen: "127.0.0.1:0", limits: { ${limits} } }\n${dns}`);
+  writeFileSync(site, `domain: airgap.internal\nadmin: { name: admin, address: 10.0.0.1 }\nservices: [ registry ]\nhttp: { listen: "127.0.0.1:0", ${opts.htpasswd ? `htpasswd: "${opts.htpasswd}", ` : ''}limits: { ${limits} } }\n${dns}`);
   const args = [AIRLOCK_BIN, 'serve', '--store', storeDir, '--site', site, '--no-access-log', '--json'];
   const child = opts.openFiles
     ? spawn('sh', ['-c', `ulimit -n ${opts.openFiles} && exec "$0" "$@"`, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -72,6 +74,27 @@ function slowGet(port: number, pauseMs: number, opts: { stallAfterHeadersMs?: nu
   });
 }
 
+/** A monolithic blob push (POST …/blobs/uploads/?digest=) whose body is sent in `parts` pieces `everyMs` apart. */
+function slowPush(url: string, parts: Buffer[], everyMs: number, opts: { pauseBeforeLastMs?: number } = {}): Promise<number | string> {
+  const all = Buffer.concat(parts);
+  const digest = `sha256:${createHash('sha256').update(all).digest('hex')}`;
+  return new Promise((resolve) => {
+    const req = request(`${url}/v2/slow/push/blobs/uploads/?digest=${digest}`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('pusher:pw').toString('base64')}`, 'content-length': all.length, 'content-type': 'application/octet-stream' },
+    });
+    req.on('response', (res) => resolve(res.statusCode!));
+    req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
+    const send = (i: number) => {
+      if (i === parts.length || req.destroyed) return void req.end();
+      req.write(parts[i]);
+      const wait = i === parts.length - 2 && opts.pauseBeforeLastMs ? opts.pauseBeforeLastMs : everyMs;
+      setTimeout(() => send(i + 1), wait);
+    };
+    send(0);
+  });
+}
+
 describe('HTTP connection limits', () => {
   it('closes idle connections and slowloris headers after their timeouts, and never cuts a slow download that keeps moving', async () => {
     const s = await serve('headers-timeout: 1, idle-timeout: 1, stall-timeout: 1');
@@ -97,6 +120,16 @@ describe('HTTP connection limits', () => {
     keepAlive!.socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
     expect(await until(() => keepAlive!.closed, 10_000)).toBe(true);
     expect(keepAlive!.received).toBeGreaterThan(0);
+  });
+
+  it('a slow push body that keeps moving is stored; one that stops for longer than the stall timeout is cut', async () => {
+    htpasswdFile(join(dir, 'push.htpasswd'), 'pusher', 'pw');
+    const s = await serve('stall-timeout: 1, headers-timeout: 1, idle-timeout: 1', { htpasswd: './push.htpasswd' });
+    const parts = Array.from({ length: 30 }, () => randomBytes(4096));
+    // 30 pieces 100 ms apart: 3 s in all, three times every timeout.
+    expect(await slowPush(s.url, parts, 100)).toBe(201);
+    const stalled = await slowPush(s.url, parts.slice(0, 3), 100, { pauseBeforeLastMs: 4000 });
+    expect(stalled, "the connection is closed under the stalled body").toMatch(/^E[A-Z]+$/);
   });
 
   it('refuses the connection past max-connections-per-client with one log line, while another address is served', async () => {
