@@ -1,0 +1,94 @@
+// deb822 control data (Packages, Release, dpkg's status file), parsed from a stream one stanza at a time,
+// so a 63k-stanza Packages file never sits in memory whole. Field names are case-insensitive: they are
+// kept lower-cased. A multi-line field keeps its continuation lines, one per line, leading space removed.
+
+export interface Stanza {
+  /** Lower-cased field name → value. */
+  fields: Map<string, string>;
+  /** The stanza exactly as read, without its trailing blank line. */
+  text: string;
+  /** 1-based line of the stanza's first field, for messages. */
+  line: number;
+}
+
+/** Stanzas of a text stream; blank lines separate them, `#` comment lines are skipped. */
+export async function* readStanzas(source: AsyncIterable<Buffer | Uint8Array | string>): AsyncGenerator<Stanza> {
+  const decoder = new TextDecoder('utf-8');
+  let rest = '';
+  let lines: string[] = [];
+  let lineNo = 0;
+  let start = 0;
+  const flush = function* (): Generator<Stanza> {
+    if (lines.length > 0) yield parseStanza(lines, start);
+    lines = [];
+  };
+  const take = function* (line: string): Generator<Stanza> {
+    lineNo++;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (line.trim() === '') return yield* flush();
+    if (line.startsWith('#')) return;
+    if (lines.length === 0) start = lineNo;
+    lines.push(line);
+  };
+  for await (const chunk of source) {
+    rest += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    let nl: number;
+    let from = 0;
+    while ((nl = rest.indexOf('\n', from)) >= 0) {
+      yield* take(rest.slice(from, nl));
+      from = nl + 1;
+    }
+    rest = rest.slice(from);
+  }
+  rest += decoder.decode();
+  if (rest !== '') yield* take(rest);
+  yield* flush();
+}
+
+export function parseStanza(lines: string[], line = 1): Stanza {
+  const fields = new Map<string, string>();
+  let key: string | undefined;
+  for (const l of lines) {
+    if ((l.startsWith(' ') || l.startsWith('\t')) && key !== undefined) {
+      const cont = l.slice(1);
+      const prev = fields.get(key)!;
+      fields.set(key, prev === '' ? cont : `${prev}\n${cont}`);
+      continue;
+    }
+    const colon = l.indexOf(':');
+    if (colon <= 0) continue; // lenient: a malformed line is skipped, not fatal
+    key = l.slice(0, colon).trim().toLowerCase();
+    fields.set(key, l.slice(colon + 1).trim());
+  }
+  return { fields, text: lines.join('\n'), line };
+}
+
+/** Every stanza of a whole text (small files: Release, a status file in tests). */
+export function parseStanzas(text: string): Stanza[] {
+  const out: Stanza[] = [];
+  let lines: string[] = [];
+  let start = 0;
+  text.split('\n').forEach((raw, i) => {
+    const l = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (l.trim() === '') {
+      if (lines.length > 0) out.push(parseStanza(lines, start));
+      lines = [];
+    } else if (!l.startsWith('#')) {
+      if (lines.length === 0) start = i + 1;
+      lines.push(l);
+    }
+  });
+  if (lines.length > 0) out.push(parseStanza(lines, start));
+  return out;
+}
+
+/** Replace (or append) one single-line field in a stanza's text, keeping every other line as it was. */
+export function setField(text: string, name: string, value: string): string {
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => l.slice(0, l.indexOf(':')).trim().toLowerCase() === name.toLowerCase());
+  if (at < 0) return `${text}\n${name}: ${value}`;
+  let end = at + 1;
+  while (end < lines.length && (lines[end]!.startsWith(' ') || lines[end]!.startsWith('\t'))) end++;
+  lines.splice(at, end - at, `${name}: ${value}`);
+  return lines.join('\n');
+}
