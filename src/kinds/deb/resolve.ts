@@ -63,12 +63,25 @@ class Resolver {
   private choose(rel: Relation): DebPackage | undefined {
     if (rel.archQualifier && !['any', 'native', this.opts.arch].includes(rel.archQualifier)) return undefined;
     const cand = this.index.candidate(rel.name);
-    if (cand && realMatches(cand, rel) && !this.sel.clash(this.index, cand)) return cand;
+    if (cand && realMatches(cand, rel) && !this.blocked(cand)) return cand;
     const providers = this.index
       .providersOf(rel.name)
-      .filter((p) => this.index.candidate(p.pkg.name) === p.pkg && providerMatches(p, rel) && !this.sel.clash(this.index, p.pkg))
+      .filter((p) => this.index.candidate(p.pkg.name) === p.pkg && providerMatches(p, rel) && !this.blocked(p.pkg))
       .map((p) => p.pkg);
     return providers.sort((a, b) => this.rank(a) - this.rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))[0];
+  }
+
+  /**
+   * A package clashes with what the target will have. A clash with a base package whose candidate
+   * does not clash is no obstacle: fixBase() upgrades that base package, as apt would.
+   */
+  private blocked(pkg: DebPackage): boolean {
+    const c = this.sel.clash(this.index, pkg);
+    if (!c) return false;
+    const other = c.other;
+    if (this.sel.chosen.has(other.name)) return true;
+    const cand = this.index.candidate(other.name);
+    return !cand || cand.version === other.version || (c.by === pkg ? realMatches(cand, c.rel) : this.index.relations(cand).conflicts.concat(this.index.relations(cand).breaks).some((r) => r.name === pkg.name && realMatches(pkg, r)));
   }
 
   /** Lower is better: listed in `prefer`, then by Priority. */
