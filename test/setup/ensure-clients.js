@@ -36,6 +36,11 @@ const CLIENTS = {
   gzip: 'gzip',
   pgrep: 'procps',
   sysctl: 'procps',
+  'apt-ftparchive': 'apt-utils',
+  'dpkg-deb': 'dpkg',
+  gpg: 'gnupg',
+  xz: 'xz-utils',
+  mmdebstrap: 'mmdebstrap',
 };
 
 const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd} || test -x /usr/sbin/${cmd}`], { stdio: 'ignore' }).status === 0;
