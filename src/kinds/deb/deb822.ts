@@ -14,35 +14,42 @@ export interface Stanza {
 /** Stanzas of a text stream; blank lines separate them, `#` comment lines are skipped. */
 export async function* readStanzas(source: AsyncIterable<Buffer | Uint8Array | string>): AsyncGenerator<Stanza> {
   const decoder = new TextDecoder('utf-8');
+  const state: LineState = { lines: [], lineNo: 0, start: 0 };
   let rest = '';
-  let lines: string[] = [];
-  let lineNo = 0;
-  let start = 0;
-  const flush = function* (): Generator<Stanza> {
-    if (lines.length > 0) yield parseStanza(lines, start);
-    lines = [];
-  };
-  const take = function* (line: string): Generator<Stanza> {
-    lineNo++;
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (line.trim() === '') return yield* flush();
-    if (line.startsWith('#')) return;
-    if (lines.length === 0) start = lineNo;
-    lines.push(line);
-  };
   for await (const chunk of source) {
     rest += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    let nl: number;
+    const out: Stanza[] = [];
     let from = 0;
-    while ((nl = rest.indexOf('\n', from)) >= 0) {
-      yield* take(rest.slice(from, nl));
+    for (let nl = rest.indexOf('\n'); nl >= 0; nl = rest.indexOf('\n', from)) {
+      takeLine(state, rest.slice(from, nl), out);
       from = nl + 1;
     }
     rest = rest.slice(from);
+    for (const st of out) yield st;
   }
   rest += decoder.decode();
-  if (rest !== '') yield* take(rest);
-  yield* flush();
+  const out: Stanza[] = [];
+  if (rest !== '') takeLine(state, rest, out);
+  takeLine(state, '', out);
+  for (const st of out) yield st;
+}
+
+interface LineState {
+  lines: string[];
+  lineNo: number;
+  start: number;
+}
+
+function takeLine(state: LineState, line: string, out: Stanza[]): void {
+  state.lineNo++;
+  if (line.endsWith('\r')) line = line.slice(0, -1);
+  if (line === '' || line.trim() === '') {
+    if (state.lines.length > 0) out.push(parseStanza(state.lines, state.start));
+    state.lines = [];
+  } else if (!line.startsWith('#')) {
+    if (state.lines.length === 0) state.start = state.lineNo;
+    state.lines.push(line);
+  }
 }
 
 export function parseStanza(lines: string[], line = 1): Stanza {

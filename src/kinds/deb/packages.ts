@@ -32,8 +32,14 @@ export interface Provider {
   version?: string;
 }
 
+/**
+ * A copy of a string that does not keep the decoded chunk it was sliced from alive (V8 keeps the parent
+ * of a sliced string): without this, the index would pin the whole Packages text in memory.
+ */
+const own = (s: string | undefined): string | undefined => (s === undefined || s.length < 13 ? s : (' ' + s).slice(1));
+
 export function packageFromStanza(st: Stanza, origin: { suite: string; component: string }): DebPackage | undefined {
-  const f = st.fields;
+  const f = new Map([...st.fields].filter(([k]) => KEPT.has(k)).map(([k, v]) => [k, own(v)!]));
   const name = f.get('package');
   const version = f.get('version');
   if (!name || !version) return undefined;
@@ -57,6 +63,8 @@ export function packageFromStanza(st: Stanza, origin: { suite: string; component
     component: origin.component,
   };
 }
+
+const KEPT = new Set(['package', 'version', 'architecture', 'multi-arch', 'essential', 'priority', 'depends', 'pre-depends', 'recommends', 'provides', 'conflicts', 'breaks', 'filename', 'size', 'sha256']);
 
 export const pkgId = (p: Pick<DebPackage, 'name' | 'version' | 'arch'>) => `${p.name}_${p.version}_${p.arch}`;
 

@@ -40,8 +40,10 @@ function listIndexes(entry: DebEntry, releases: SuiteRelease[]): IndexFile[] {
   const files: IndexFile[] = [];
   for (const rel of releases) {
     for (const component of entry.upstream.components) {
-      // Suites that list Architecture: all packages apart from the others say so in the Release.
-      const archs = /packages/i.test(rel.release.fields.get('no-support-for-architecture-all') ?? '') ? [...entry.arch, 'all'] : entry.arch;
+      // binary-all is needed only when the suite lists Architecture: all packages there alone; Debian's
+      // `No-Support-for-Architecture-all: Packages` says they are in every binary-<arch> too.
+      const alsoAll = /\ball\b/.test(rel.release.fields.get('architectures') ?? '') && !rel.release.fields.has('no-support-for-architecture-all');
+      const archs = alsoAll ? [...entry.arch, 'all'] : entry.arch;
       for (const arch of archs) {
         const f = packagesIndex(entry.upstream.url, rel, component, arch);
         if (f) files.push(f);
