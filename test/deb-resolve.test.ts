@@ -65,6 +65,13 @@ describe('deb resolve', () => {
     expect(resolve(UNIVERSE, parseRelations('app'), { arch: 'amd64', base }).upgraded).toEqual(['libx']);
   });
 
+  it('installs a named real package even when the base provides its name (apt-transport-https)', () => {
+    const idx = index(pkgs('apt\nVersion: 2.6\nProvides: apt-transport-https (= 2.6)', 'apt-transport-https\nVersion: 2.6\nDepends: apt (>= 1.5)'));
+    const base = new Map([['apt', idx.candidate('apt')!]]);
+    expect(names(idx, 'apt-transport-https', base)).toEqual(['apt-transport-https=2.6']);
+    expect(names(idx, 'apt-transport-https | apt', base)).toEqual([]);
+  });
+
   it('names the chain of packages that leads to an unsatisfiable dependency', () => {
     try {
       resolve(UNIVERSE, parseRelations('a'), { arch: 'amd64', base: new Map(), suites: ['test'] });

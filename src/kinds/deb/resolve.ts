@@ -32,7 +32,7 @@ const PRIORITY_RANK: Record<string, number> = { required: 0, important: 1, stand
 
 export function resolve(index: PackageIndex, roots: Alternatives[], opts: ResolveOptions): Resolution {
   const r = new Resolver(index, opts);
-  for (const root of roots) r.need(root, undefined, false);
+  for (const root of roots) r.root(root);
   r.drain();
   r.fixBase();
   return r.result();
@@ -46,6 +46,17 @@ class Resolver {
 
   constructor(private readonly index: PackageIndex, private readonly opts: ResolveOptions) {
     this.sel = new Selection(opts.base);
+  }
+
+  /**
+   * A package the user names is installed as itself when it is a real package the target lacks, as
+   * `apt-get install NAME` does, even when something installed already provides the name.
+   */
+  root(alts: Alternatives): void {
+    const rel = alts[0]!;
+    const cand = alts.length === 1 && !this.sel.effective(rel.name) ? this.index.candidate(rel.name) : undefined;
+    if (cand && realMatches(cand, rel)) return this.select(cand, undefined, formatRelation(rel));
+    this.need(alts, undefined, false);
   }
 
   /** Make sure one dependency is satisfied; `optional` (Recommends) never fails. */

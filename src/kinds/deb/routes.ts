@@ -9,21 +9,19 @@ import { blobResponse } from '../../http/blob-response.js';
 import { decodePathSegments } from '../../http/safe-path.js';
 import { readAll } from './read-blob.js';
 import { AptView, type PublishedSuite } from './view.js';
+import type { RepoSigner } from '../../reposign/signer.js';
 
 export const APT_PREFIX = '/apt/';
 
-/** The site repository key, as serve passes it (src/reposign's RepoSigner). */
-export interface ReleaseSigner {
-  clearsign(text: string): Promise<string>;
-  detachSign(data: Uint8Array, opts: { armor: boolean }): Promise<string | Uint8Array>;
-}
+/** What the routes need of the site repository key (src/reposign's RepoSigner). */
+export type ReleaseSigner = Pick<RepoSigner, 'clearsign' | 'detachSign'>;
 
 const TEXT = 'text/plain; charset=utf-8';
 const METADATA_CACHE = { 'cache-control': 'no-cache' };
 
 export function debRoutes(opts: ServeOptions): Route[] {
   const view = new AptView(opts.store);
-  const signer = (opts as ServeOptions & { signer?: ReleaseSigner }).signer;
+  const signer: ReleaseSigner | undefined = opts.signer;
   const signed = new Map<string, string | Uint8Array>();
   const sign = async (suite: PublishedSuite, what: 'InRelease' | 'Release.gpg'): Promise<string | Uint8Array> => {
     const key = `${what}\u0000${suite.meta.release}`;
