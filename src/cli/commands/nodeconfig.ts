@@ -8,6 +8,8 @@ import { renderNodeConfig, writeNodeConfig } from '../../nodeconfig/index.js';
 import { upstreamRegistries } from '../../kinds/oci/names.js';
 import { Store } from '../../store/store.js';
 import { loadPreset } from '../../kubespray/preset.js';
+import { publishedAptRepos, siteRepoPublicKey } from '../../kinds/deb/nodes.js';
+import type { AptRepo } from '../../nodeconfig/apt.js';
 import { printResult } from '../output.js';
 import { jsonOption } from './common.js';
 
@@ -23,17 +25,19 @@ export function register(program: Command): void {
     .action(async (o: { site: string; store?: string; kubespray?: string; out?: string; json?: boolean }) => {
       const site = loadSite(o.site);
       let registries: string[] = [];
+      let apt: { repos: AptRepo[]; keyArmored?: string } | undefined;
       if (o.store) {
         const store = await Store.open(o.store);
         try {
           registries = upstreamRegistries(store.find({ kind: 'oci' }).map((e) => e.record.name));
+          apt = { repos: publishedAptRepos(store), keyArmored: await siteRepoPublicKey(store) };
         } finally {
           store.close();
         }
       }
       const caFile = site.http?.tls?.ca && sitePath(o.site, site.http.tls.ca);
       const kubespray = o.kubespray ? loadPreset(o.kubespray) : undefined;
-      const config = renderNodeConfig(site, { registries, caPem: caFile ? readCa(caFile) : undefined, kubespray });
+      const config = renderNodeConfig(site, { registries, apt, caPem: caFile ? readCa(caFile) : undefined, kubespray });
       const written = o.out ? await writeNodeConfig(o.out, config.files) : undefined;
       const notes = config.notes.map((n) => `note: ${n}`);
       printResult(o, { ...config, written }, () =>
