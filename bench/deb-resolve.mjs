@@ -5,7 +5,10 @@
 // a store under /var/cache/airlock-test/. Compare with `apt-get install --simulate` in a minbase chroot
 // (bench/deb-resolve-apt.sh).
 // Usage: node bench/deb-resolve.mjs [--json]
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Store } from '../dist/store/store.js';
 import { UpstreamHttp } from '../dist/collect/http.js';
@@ -51,6 +54,29 @@ export async function universeFor(url, storeDir = '/var/cache/airlock-test/store
   return { uni, close: async () => { await http.close(); store.close(); } };
 }
 
+/** apt-get install --simulate in a minbase chroot: seconds, peak RSS (MB) and the packages it would install. */
+function aptSimulate(url, cold) {
+  const tar = '/var/cache/airlock-test/bookworm-minbase.tar';
+  if (!existsSync(tar)) execFileSync('mmdebstrap', ['--variant=minbase', '--mode=root', 'bookworm', tar, `deb ${url} bookworm main`, `deb ${url} bookworm-updates main`], { stdio: 'ignore' });
+  const root = mkdtempSync(join(tmpdir(), 'deb-bench-'));
+  try {
+    execFileSync('tar', ['-C', root, '-xf', tar]);
+    execFileSync('chroot', [root, 'apt-get', 'update'], { stdio: 'ignore' });
+    const simulate = () => {
+      if (cold) execFileSync('sh', ['-c', `rm -f ${root}/var/cache/apt/*.bin`]);
+      const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M', 'chroot', root, 'apt-get', 'install', '--simulate', '--no-install-recommends', ...KUBESPRAY_DEBIAN_12], { encoding: 'utf8' });
+      return { out: r.stdout, stderr: r.stderr };
+    };
+    simulate(); // warms the page cache (and, for the warm case, builds apt's binary cache)
+    const { out, stderr } = simulate();
+    const [, secs, kb] = /TIME ([\d.]+) (\d+)/.exec(stderr) ?? [];
+    const packages = [...out.matchAll(/^Inst (\S+) \((\S+)/gm)].map((m) => `${m[1]}=${m[2]}`).sort();
+    return { ms: Math.round(Number(secs) * 1000), peakRssMB: Math.round(Number(kb) / 1024), packages };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const url = systemMirror();
   await (await universeFor(url)).close(); // download once (cached in the store); the timed run below parses
@@ -76,5 +102,19 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     packages: res.packages.map((p) => `${p.name}=${p.version}`),
   };
+  const apt = process.getuid?.() === 0 ? { cold: aptSimulate(url, true), warm: aptSimulate(url, false) } : undefined;
+  if (apt) {
+    const ours = new Set(out.packages);
+    const theirs = new Set(apt.cold.packages);
+    out.apt = {
+      coldMs: apt.cold.ms,
+      coldPeakRssMB: apt.cold.peakRssMB,
+      warmMs: apt.warm.ms,
+      warmPeakRssMB: apt.warm.peakRssMB,
+      packages: apt.cold.packages.length,
+      onlyAirlock: [...ours].filter((p) => !theirs.has(p)),
+      onlyApt: [...theirs].filter((p) => !ours.has(p)),
+    };
+  }
   console.log(process.argv.includes('--json') ? JSON.stringify(out) : JSON.stringify({ ...out, packages: out.packages.length }, null, 1));
 }

@@ -37,14 +37,15 @@ let dir: string;
 let upstream: StaticServer;
 let keyring: string;
 
-function manifest(name: string, url: string): string {
+function manifest(name: string, url: string, opts: { mirror?: boolean } = {}): string {
   const file = join(dir, `${name}.yaml`);
-  writeFileSync(
-    file,
-    ['version: 1', 'debs:', `  - name: ${name}`, '    base: ./status', `    upstream: { url: ${url}, suites: [airtest] }`, `    keyring: ${keyring}`, '    prefer: [mta-a]', '    packages: [app, needs-new, uses-base]', ''].join('\n'),
-  );
+  const what = opts.mirror ? ['    mirror: true'] : ['    base: ./status', '    prefer: [mta-a]', '    packages: [app, needs-new, uses-base]'];
+  writeFileSync(file, ['version: 1', 'debs:', `  - name: ${name}`, `    upstream: { url: ${url}, suites: [airtest] }`, `    keyring: ${keyring}`, ...what, ''].join('\n'));
   return file;
 }
+
+const lockedNames = (file: string) =>
+  JSON.parse(readFileSync(file, 'utf8')).entries.debs[0].packages.map((p: { name: string; version: string; arch: string }) => `${p.name}_${p.version}_${p.arch}`);
 
 beforeAll(async () => {
   dir = tempDir('airlock-deb-');
@@ -64,11 +65,28 @@ describe('deb collect and serve with apt', () => {
     const r = await airlock(['collect', '-f', manifest('fixture', upstream.url), '--store', join(dir, 'store'), '--json']);
     expect(r.code, r.stderr).toBe(0);
     const lock = JSON.parse(readFileSync(join(dir, 'airlock.lock'), 'utf8'));
-    const pkgs = lock.entries.debs[0].packages.map((p: { name: string; version: string; arch: string }) => `${p.name}_${p.version}_${p.arch}`);
-    expect(pkgs).toEqual(EXPECTED);
+    expect(lockedNames(join(dir, 'airlock.lock'))).toEqual(EXPECTED);
     expect(lock.entries.debs[0].packages[0].sha256).toMatch(/^[a-f0-9]{64}$/);
     expect(upstream.requests.some((p) => p.includes('/by-hash/SHA256/'))).toBe(true);
     expect(upstream.requests).toContain('/dists/airtest/InRelease');
+  });
+
+  it('collects again with --locked exactly what the lock pins, downloading nothing', async () => {
+    const before = upstream.requests.filter((p) => p.endsWith('.deb')).length;
+    const r = await airlock(['collect', '-f', join(dir, 'fixture.yaml'), '--store', join(dir, 'store'), '--locked', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).downloaded.count).toBe(0);
+    expect(upstream.requests.filter((p) => p.endsWith('.deb')).length).toBe(before);
+    expect(lockedNames(join(dir, 'airlock.lock'))).toEqual(EXPECTED);
+  });
+
+  it('mirror: true carries every newest package, no closure', async () => {
+    const r = await airlock(['collect', '-f', manifest('mirrored', upstream.url, { mirror: true }), '--store', join(dir, 'store-m'), '--lock', join(dir, 'm.lock')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(lockedNames(join(dir, 'm.lock'))).toEqual([
+      'app_1.0-1_amd64', 'basepkg_2.0-1_amd64', 'libbar_1.0-1_amd64', 'libfoo_1.2-1_amd64', 'mta-a_1.0-1_amd64', 'mta-b_1.0-1_amd64',
+      'needs-new_1.0-1_amd64', 'prelib_1.0-1_amd64', 'unrelated_1.0-1_all', 'uses-base_1.0-1_amd64',
+    ]);
   });
 
   it('serves a signed repository that apt-get updates and installs from with signed-by', async () => {
