@@ -80,14 +80,13 @@ export class PackageIndex {
   private readonly byName = new Map<string, DebPackage[]>();
   private readonly providers = new Map<string, Provider[]>();
   private readonly parsed = new WeakMap<DebPackage, Parsed>();
-  private readonly ids = new Set<string>();
+  private count = 0;
 
   /** Adds a package; the same name, version and arch listed twice (two suites) is kept once. */
   add(pkg: DebPackage): void {
-    const id = pkgId(pkg);
-    if (this.ids.has(id)) return;
-    this.ids.add(id);
     const list = this.byName.get(pkg.name);
+    if (list?.some((p) => p.version === pkg.version && p.arch === pkg.arch)) return;
+    this.count++;
     if (!list) this.byName.set(pkg.name, [pkg]);
     else {
       list.push(pkg);
@@ -102,7 +101,7 @@ export class PackageIndex {
   }
 
   get size(): number {
-    return this.ids.size;
+    return this.count;
   }
 
   /** Every version of a real package, highest first. */

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { AirlockError } from '../../core/errors.js';
 import type { CollectContext } from '../kind.js';
+import { utf8Text } from './deb822.js';
 import { PackageIndex, packageFromStanza, pkgId, type DebPackage } from './packages.js';
 import { suitesOf, type DebEntry } from './spec.js';
 import { fetchRelease, indexStanzas, packagesIndex, type IndexFile, type SuiteRelease } from './upstream.js';
@@ -66,7 +67,7 @@ export async function stanzasOf(ctx: CollectContext, files: IndexFile[], wanted:
   for (const file of files) {
     for await (const st of indexStanzas(ctx, file)) {
       const pkg = packageFromStanza(st, file);
-      if (pkg && want.has(`${file.suite}\u0000${file.component}\u0000${pkgId(pkg)}`)) out.set(pkgId(pkg), st.text);
+      if (pkg && want.has(`${file.suite}\u0000${file.component}\u0000${pkgId(pkg)}`)) out.set(pkgId(pkg), utf8Text(st.text));
     }
   }
   return out;

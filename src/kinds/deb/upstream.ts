@@ -82,5 +82,5 @@ export async function* indexStanzas(ctx: CollectContext, file: IndexFile): Async
     throw err;
   });
   const bytes = await ctx.readBlob(blob.digest);
-  yield* readStanzas(decompressed(Readable.from([bytes]), file.path));
+  yield* readStanzas(decompressed(Readable.from([bytes]), file.path), { latin1: true });
 }
