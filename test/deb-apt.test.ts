@@ -37,9 +37,9 @@ let dir: string;
 let upstream: StaticServer;
 let keyring: string;
 
-function manifest(name: string, url: string, opts: { mirror?: boolean } = {}): string {
+function manifest(name: string, url: string, opts: { mirror?: boolean; packages?: string } = {}): string {
   const file = join(dir, `${name}.yaml`);
-  const what = opts.mirror ? ['    mirror: true'] : ['    base: ./status', '    prefer: [mta-a]', '    packages: [app, needs-new, uses-base]'];
+  const what = opts.mirror ? ['    mirror: true'] : ['    base: ./status', '    prefer: [mta-a]', `    packages: [${opts.packages ?? 'app, needs-new, uses-base'}]`];
   writeFileSync(file, ['version: 1', 'debs:', `  - name: ${name}`, `    upstream: { url: ${url}, suites: [airtest] }`, `    keyring: ${keyring}`, ...what, ''].join('\n'));
   return file;
 }
@@ -78,6 +78,14 @@ describe('deb collect and serve with apt', () => {
     expect(JSON.parse(r.stdout).downloaded.count).toBe(0);
     expect(upstream.requests.filter((p) => p.endsWith('.deb')).length).toBe(before);
     expect(lockedNames(join(dir, 'airlock.lock'))).toEqual(EXPECTED);
+  });
+
+  it('names the chain in one line, exit 10, when a dependency cannot be satisfied', async () => {
+    const r = await airlock(['collect', '-f', manifest('broken', upstream.url, { packages: 'uses-base, "needs-new (>= 2)"' }), '--store', join(dir, 'store-b'), '--lock', join(dir, 'b.lock')]);
+    expect(r.code).toBe(10);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('airlock:')), r.stderr).toEqual([expect.stringContaining('airlock: cannot satisfy needs-new (>= 2): listed in packages; the indexes have needs-new 1.0-1')]);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(r.stderr).toContain('needs-new 1.0-1');
   });
 
   it('mirror: true carries every newest package, no closure', async () => {

@@ -4,6 +4,11 @@ import { readStanzas, parseStanzas, setField } from '../src/kinds/deb/deb822.js'
 import { parseRelations, parseRelationList, archAllowed } from '../src/kinds/deb/relations.js';
 import { parseRelease } from '../src/kinds/deb/release.js';
 import { parseStatus } from '../src/kinds/deb/profile.js';
+import { packagesIndex } from '../src/kinds/deb/upstream.js';
+import { decompressed } from '../src/kinds/deb/decompress.js';
+import { execFileSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
+import { Readable } from 'node:stream';
 
 async function* chunks(text: string, size: number): AsyncGenerator<Buffer> {
   const bytes = Buffer.from(text);
@@ -79,5 +84,34 @@ describe('Release and status', () => {
     const base = parseStatus('Package: a\nStatus: install ok installed\nVersion: 1\nArchitecture: amd64\nProvides: v\n\nPackage: b\nStatus: deinstall ok config-files\nVersion: 2\n');
     expect([...base.keys()]).toEqual(['a']);
     expect(base.get('a')!.provides).toBe('v');
+  });
+});
+
+describe('Packages indexes', () => {
+  const sha = (c: string) => c.repeat(64);
+  const rel = (files: string[], byHash: boolean) => ({
+    suite: 'stable',
+    text: '',
+    release: { fields: new Map(), byHash, files: new Map(files.map((f) => [f, { sha256: sha(f.endsWith('.xz') ? 'a' : f.endsWith('.gz') ? 'b' : 'c'), size: 1 }])) },
+  });
+
+  it('prefers .xz, falls back to .gz, then plain; by-hash when the Release offers it', () => {
+    expect(packagesIndex('http://m/debian/', rel(['main/binary-amd64/Packages.xz', 'main/binary-amd64/Packages.gz'], true), 'main', 'amd64')).toMatchObject({
+      path: 'main/binary-amd64/Packages.xz',
+      url: `http://m/debian/dists/stable/main/binary-amd64/by-hash/SHA256/${sha('a')}`,
+      plainUrl: 'http://m/debian/dists/stable/main/binary-amd64/Packages.xz',
+    });
+    expect(packagesIndex('http://m/debian', rel(['main/binary-amd64/Packages.gz', 'main/binary-amd64/Packages'], false), 'main', 'amd64')).toMatchObject({ path: 'main/binary-amd64/Packages.gz', url: 'http://m/debian/dists/stable/main/binary-amd64/Packages.gz' });
+    expect(packagesIndex('http://m/debian', rel(['main/binary-arm64/Packages.gz'], false), 'main', 'amd64')).toBeUndefined();
+  });
+
+  it('decompresses .xz (WebAssembly) and .gz as streams', async () => {
+    const text = 'Package: a\nVersion: 1\n\nPackage: b\nVersion: 2\n';
+    const xz = execFileSync('xz', ['-c'], { input: text });
+    for (const [bytes, path] of [[xz, 'Packages.xz'], [gzipSync(text), 'Packages.gz'], [Buffer.from(text), 'Packages']] as const) {
+      const names = [];
+      for await (const st of readStanzas(decompressed(Readable.from([bytes]), path), { latin1: true })) names.push(st.fields.get('package'));
+      expect(names).toEqual(['a', 'b']);
+    }
   });
 });

@@ -92,7 +92,11 @@ class Resolver {
     const other = c.other;
     if (this.sel.chosen.has(other.name)) return true;
     const cand = this.index.candidate(other.name);
-    return !cand || cand.version === other.version || (c.by === pkg ? realMatches(cand, c.rel) : this.index.relations(cand).conflicts.concat(this.index.relations(cand).breaks).some((r) => r.name === pkg.name && realMatches(pkg, r)));
+    if (!cand || cand.version === other.version) return true;
+    // Would the upgraded base package still clash? (pkg's relation hits it, or its own relations hit pkg)
+    if (c.by === pkg) return realMatches(cand, c.rel);
+    const theirs = this.index.relations(cand);
+    return [...theirs.conflicts, ...theirs.breaks].some((r) => r.name === pkg.name && realMatches(pkg, r));
   }
 
   /** Lower is better: listed in `prefer`, then by Priority. */
@@ -160,11 +164,12 @@ class Resolver {
 
   private unsatisfiable(alts: Alternatives, from: string | undefined): AirlockError {
     const want = alts.map(formatRelation).join(' | ');
-    const chain = [...this.chain(from), want].join(' → ');
+    const path = [...this.chain(from), want];
+    const chain = path.length > 1 ? path.join(' → ') : 'listed in packages';
     const have = alts.map((a) => this.index.candidate(a.name)).filter((p): p is DebPackage => p !== undefined).map((p) => `${p.name} ${p.version}`);
     return new AirlockError('DEPENDENCY_UNSATISFIABLE', `cannot satisfy ${want}: ${chain}`, {
       hint: `${have.length > 0 ? `the indexes have ${have.join(', ')}; ` : 'no package in the listed suites provides it; '}add the suite or component that has it (${(this.opts.suites ?? []).join(', ') || 'upstream suites'} searched), or drop the package that needs it`,
-      data: { chain: [...this.chain(from), want], arch: this.opts.arch },
+      data: { chain: path, arch: this.opts.arch },
     });
   }
 
