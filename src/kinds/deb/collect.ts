@@ -2,7 +2,8 @@
 // every newest package with mirror: true), then declare each .deb with the SHA256 and size the verified
 // index gives; the engine downloads and checks them. Records: one per package (its control stanza kept)
 // and one for the repository (what publish needs to write its Release).
-import { posix } from 'node:path';
+import { createHash } from 'node:crypto';
+import { posix, resolve as resolvePath } from 'node:path';
 import { AirlockError } from '../../core/errors.js';
 import { sha256Digest } from '../../core/digest.js';
 import type { NewArtifact } from '../../store/artifact.js';
@@ -14,8 +15,6 @@ import { resolve } from './resolve.js';
 import { repoNameOf, suitesOf, type DebEntry, type DebLocked } from './spec.js';
 import { loadUniverse, stanzasOf, type Universe } from './universe.js';
 import { packageRecord, repoRecord } from './records.js';
-import { createHash } from 'node:crypto';
-import { resolve as resolvePath } from 'node:path';
 
 export async function collectDeb(entry: DebEntry, ctx: CollectContext, pinned?: DebLocked): Promise<CollectResult<DebLocked>> {
   const repo = repoNameOf(entry);
@@ -23,15 +22,19 @@ export async function collectDeb(entry: DebEntry, ctx: CollectContext, pinned?: 
   const chosen = ctx.locked && pinned ? pinnedPackages(uni, pinned) : await choose(entry, ctx, uni);
   const stanzas = await stanzasOf(ctx, uni.files, chosen.values());
   const base = entry.upstream.url.replace(/\/+$/, '');
-  const blobs = await Promise.all(
-    [...chosen.values()].map((p) => ctx.fetch({ url: `${base}/${p.filename}`, digest: sha256Digest(p.sha256), size: p.size, label: posix.basename(p.filename) })),
-  );
   const packages = [...chosen.values()];
+  const blobs = await Promise.all(
+    packages.map((p) => ctx.fetch({ url: `${base}/${p.filename}`, digest: sha256Digest(p.sha256), size: p.size, label: posix.basename(p.filename) })),
+  );
   const bytes = packages.reduce((n, p) => n + p.size, 0);
   ctx.log.info({ repo, packages: packages.length, bytes }, 'deb closure collected');
   const artifacts: NewArtifact[] = packages.map((p, i) => packageRecord(repo, p, blobs[i]!, stanzas.get(pkgId(p)) ?? '', base));
   artifacts.push(repoRecord(repo, entry, uni.releases));
-  const locked: DebLocked = {
+  return { locked: lockOf(repo, entry, uni, packages), artifacts };
+}
+
+function lockOf(repo: string, entry: DebEntry, uni: Universe, packages: DebPackage[]): DebLocked {
+  return {
     name: repo,
     url: entry.upstream.url,
     suites: suitesOf(entry),
@@ -42,7 +45,6 @@ export async function collectDeb(entry: DebEntry, ctx: CollectContext, pinned?: 
     releases: Object.fromEntries(uni.releases.map((r) => [r.suite, createHash('sha256').update(r.text).digest('hex')])),
     packages: packages.map((p) => ({ name: p.name, version: p.version, arch: p.arch, sha256: p.sha256, size: p.size })),
   };
-  return { locked, artifacts };
 }
 
 function rootsOf(entry: DebEntry): Alternatives[] {
