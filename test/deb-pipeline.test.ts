@@ -2,7 +2,7 @@
 // apt-get against the served repo with the site key from /keys/, then a delta bundle that adds a package
 // loaded into the running server: apt sees it after `apt-get update`, without a restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from './helpers/tmp.js';
 import { run, startServe } from './helpers/cli.js';
@@ -66,6 +66,13 @@ describe('deb pack → load → serve', () => {
       const later = await run('apt-get', ['install', '-y', '--download-only', 'later'], { env: apt.env });
       expect(later.code, later.stderr + later.stdout).toBe(0);
       expect(readdirSync(join(apt.root, 'cache/archives'))).toContain('later_1.0-1_all.deb');
+
+      // nodeconfig --store: the .sources for the published repo, and the key the server signs with.
+      writeFileSync(join(dir, 'site.yaml'), 'domain: lab.internal\nadmin: { name: admin, address: 10.0.0.1 }\n');
+      await ok(['nodeconfig', '--site', join(dir, 'site.yaml'), '--store', join(dir, 'admin'), '--out', join(dir, 'node')]);
+      expect(readFileSync(join(dir, 'node/etc/apt/sources.list.d/airlock.sources'), 'utf8')).toMatch(/^URIs: http:\/\/10\.0\.0\.1(:\d+)?\/apt\/demo\nSuites: pipe\nComponents: main\nSigned-By: \/etc\/apt\/keyrings\/airlock-repo\.asc$/m);
+      expect(readFileSync(join(dir, 'node/etc/apt/keyrings/airlock-repo.asc'), 'utf8')).toBe((await curl(`${server.url}/keys/airlock-repo.asc`)).body.toString());
+      expect(readFileSync(join(dir, 'node/etc/apt/sources.list'), 'utf8')).toMatch(/^# Disabled by airlock/);
     } finally {
       await server.stop();
     }
