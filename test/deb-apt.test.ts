@@ -109,6 +109,11 @@ describe('deb collect and serve with apt', () => {
     expect(update.stderr).not.toMatch(/^W:|^E:/m);
     const install = await run('apt-get', ['install', '-y', '--download-only', 'app', 'needs-new', 'uses-base'], { env: apt.env });
     expect(install.code, install.stderr + install.stdout).toBe(0);
+    // Release.gpg (for clients that do not read InRelease) checks with gpgv against the same key.
+    for (const f of ['Release', 'Release.gpg']) writeFileSync(join(dir, f), Buffer.from(await (await fetch(`${server.url}/apt/fixture/dists/airtest/${f}`)).arrayBuffer()));
+    const gpgv = await run('gpgv', ['--keyring', join(dir, 'site.gpg'), join(dir, 'Release.gpg'), join(dir, 'Release')]);
+    expect(gpgv.code, gpgv.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'Release'), 'utf8')).toMatch(/^Date: \w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} UTC$/m);
     const debs = readdirSync(join(apt.root, 'cache/archives')).filter((f) => f.endsWith('.deb')).map((f) => f.replace(/\.deb$/, '').replace('%3a', ':')).sort();
     expect(debs).toEqual(EXPECTED);
   });
