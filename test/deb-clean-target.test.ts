@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import { tempDir } from './helpers/tmp.js';
 import { run, startServe } from './helpers/cli.js';
 import { curl, ok } from './helpers/pipeline.js';
-import { KUBESPRAY_DEBIAN_12, systemDebianMirror } from './helpers/deb-mirror.js';
+import { KUBESPRAY_DEBIAN_12, storeContext, systemDebianMirror } from './helpers/deb-mirror.js';
+import { debEntrySchema } from '../src/kinds/deb/spec.js';
+import { loadUniverse } from '../src/kinds/deb/universe.js';
+import { minbase, parseStatus } from '../src/kinds/deb/profile.js';
+import { resolve } from '../src/kinds/deb/resolve.js';
+import { parseRelations } from '../src/kinds/deb/relations.js';
+import type { DebPackage } from '../src/kinds/deb/packages.js';
 import { aptSources, APT_KEY_PATH } from '../src/nodeconfig/apt.js';
 
 const CACHE = '/var/cache/airlock-test';
@@ -21,6 +27,14 @@ async function sh(cmd: string, args: string[], env?: Record<string, string>) {
   return r;
 }
 
+/** An mmdebstrap minbase of bookworm from the mirror, as a tarball made once and cached. */
+async function ensureMinbase(mirror: string): Promise<void> {
+  if (existsSync(MINBASE_TAR)) return;
+  mkdirSync(CACHE, { recursive: true });
+  await sh('mmdebstrap', ['--variant=minbase', '--mode=root', 'bookworm', `${MINBASE_TAR}.tmp.tar`, `deb ${mirror} bookworm main`, `deb ${mirror} bookworm-updates main`]);
+  await sh('mv', [`${MINBASE_TAR}.tmp.tar`, MINBASE_TAR]);
+}
+
 describe('clean target: kubespray Debian 12 packages from airlock only', () => {
   const dir = tempDir('airlock-deb-clean-');
   const root = join(dir, 'target');
@@ -28,6 +42,24 @@ describe('clean target: kubespray Debian 12 packages from airlock only', () => {
   afterAll(async () => {
     if (mounted) await run('umount', ['-l', join(root, 'proc')]);
   });
+
+  it('derives the same minbase from the index as mmdebstrap installs, and resolves the same closure on either', async () => {
+    const mirror = systemDebianMirror();
+    await ensureMinbase(mirror);
+    const status = parseStatus((await sh('tar', ['-xOf', MINBASE_TAR, './var/lib/dpkg/status'])).stdout);
+    const { ctx, close } = await storeContext(join(CACHE, 'store'));
+    try {
+      const entry = debEntrySchema.parse({ distro: 'debian-12', upstream: { url: mirror }, keyring: '/usr/share/keyrings/debian-archive-keyring.gpg', packages: ['curl'] });
+      const index = (await loadUniverse(entry, ctx)).byArch.get('amd64')!;
+      const derived = minbase(index, 'amd64');
+      expect([...derived.keys()].sort()).toEqual([...status.keys()].sort());
+      const roots = KUBESPRAY_DEBIAN_12.map((n) => parseRelations(n)[0]!);
+      const names = (base: Map<string, DebPackage>) => resolve(index, roots, { arch: 'amd64', base }).packages.map((p) => `${p.name}=${p.version}`);
+      expect(names(status)).toEqual(names(derived));
+    } finally {
+      await close();
+    }
+  }, 600_000);
 
   it('resolves, serves, and installs into a minbase with dpkg --audit and apt-get check clean', async () => {
     const mirror = systemDebianMirror();
@@ -46,10 +78,7 @@ describe('clean target: kubespray Debian 12 packages from airlock only', () => {
     expect(count).toBeGreaterThan(40);
     expect(count).toBeLessThan(200);
 
-    if (!existsSync(MINBASE_TAR)) {
-      await sh('mmdebstrap', ['--variant=minbase', '--mode=root', 'bookworm', `${MINBASE_TAR}.tmp.tar`, `deb ${mirror} bookworm main`, `deb ${mirror} bookworm-updates main`]);
-      await sh('mv', [`${MINBASE_TAR}.tmp.tar`, MINBASE_TAR]);
-    }
+    await ensureMinbase(mirror);
     mkdirSync(root);
     await sh('tar', ['-C', root, '-xf', MINBASE_TAR]);
     const server = await startServe(store);
