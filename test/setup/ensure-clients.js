@@ -41,6 +41,7 @@ const CLIENTS = {
   gpg: 'gnupg',
   xz: 'xz-utils',
   mmdebstrap: 'mmdebstrap',
+  gpgv: 'gpgv',
 };
 
 const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd} || test -x /usr/sbin/${cmd}`], { stdio: 'ignore' }).status === 0;
