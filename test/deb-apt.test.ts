@@ -80,9 +80,9 @@ describe('deb collect and serve with apt', () => {
     expect(lockedNames(join(dir, 'airlock.lock'))).toEqual(EXPECTED);
   });
 
-  it('names the chain in one line, exit 10, when a dependency cannot be satisfied', async () => {
+  it('names the chain in one line, exit 11, when a dependency cannot be satisfied', async () => {
     const r = await airlock(['collect', '-f', manifest('broken', upstream.url, { packages: 'uses-base, "needs-new (>= 2)"' }), '--store', join(dir, 'store-b'), '--lock', join(dir, 'b.lock')]);
-    expect(r.code).toBe(10);
+    expect(r.code).toBe(11);
     expect(r.stderr.split('\n').filter((l) => l.startsWith('airlock:')), r.stderr).toEqual([expect.stringContaining('airlock: cannot satisfy needs-new (>= 2): listed in packages; the indexes have needs-new 1.0-1')]);
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(r.stderr).toContain('needs-new 1.0-1');

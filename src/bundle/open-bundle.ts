@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { AirlockError } from '../core/errors.js';
-import { checkSignature, signatureSchema } from './signing.js';
+import { checkSignature, keyIdOf, signatureSchema } from './signing.js';
 import { SIG_FILE, TOC_FILE, tocSchema, type Toc } from './toc.js';
 import { checkTiling } from './layout.js';
 
@@ -16,9 +16,18 @@ export interface TrustOptions {
 
 export type SignatureStatus = 'valid' | 'not-checked';
 
-export async function openBundle(dir: string, trust: TrustOptions): Promise<{ toc: Toc; signature: SignatureStatus }> {
+export interface OpenedBundle {
+  toc: Toc;
+  signature: SignatureStatus;
+  /** The key whose signature checked out; what sequences are compared under (freshness.ts). */
+  keyId?: string;
+}
+
+export async function openBundle(dir: string, trust: TrustOptions): Promise<OpenedBundle> {
   const tocPath = join(dir, TOC_FILE);
-  const tocBytes = await readFile(tocPath).catch((err: NodeJS.ErrnoException) => {
+  const tocBytes = await readFile(tocPath).catch(async (err: NodeJS.ErrnoException) => {
+    // No such directory is a wrong path (not found); a directory without its TOC is a broken bundle.
+    if (err.code === 'ENOENT' && !(await stat(dir).catch(() => undefined))) throw new AirlockError('NOT_FOUND', `no bundle directory ${dir}`, { hint: 'check the path' });
     throw new AirlockError('BUNDLE_INVALID', err.code === 'ENOENT' ? `no ${TOC_FILE} in ${dir}` : `cannot read ${tocPath}: ${err.message}`, {
       hint: 'point at the bundle directory; if pack was interrupted, run it again',
     });
@@ -37,7 +46,7 @@ export async function openBundle(dir: string, trust: TrustOptions): Promise<{ to
   }
   checkParts(parsed.data);
   checkTiling(parsed.data);
-  return { toc: parsed.data, signature };
+  return { toc: parsed.data, signature, ...(signature === 'valid' ? { keyId: keyIdOf(trust.publicKey!) } : {}) };
 }
 
 async function checkTrust(dir: string, tocBytes: Buffer, trust: TrustOptions): Promise<SignatureStatus> {

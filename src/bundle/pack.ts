@@ -13,7 +13,8 @@ import { commitRename, tempNameFor, writeFileAtomic } from '../store/atomic-file
 import { TOOL_VERSION } from '../core/version.js';
 import { IoPool } from './io-pool.js';
 import { planLayout, type PlannedEntry } from './layout.js';
-import { readReceipt } from './receipt.js';
+import { highestSequence, readReceipt, type Receipt } from './receipt.js';
+import { claimSequence } from './sequence.js';
 import { signBytes } from './signing.js';
 import { BUNDLE_FORMAT, chunkFileName, MIN_CHUNK_SIZE, SIG_FILE, TOC_FILE, type Toc } from './toc.js';
 
@@ -28,6 +29,7 @@ export interface PackOptions {
 
 export interface PackSummary {
   id: string;
+  sequence: number;
   dir: string;
   chunks: number;
   blobs: number;
@@ -63,12 +65,16 @@ export async function pack(opts: PackOptions): Promise<PackSummary> {
     const layout = planLayout(blobs, opts.chunkSize);
     const chunks = await writeChunks(store, layout.chunks, opts);
     const lock = existsSync(store.paths.lockCopy) ? JSON.parse(await readFile(store.paths.lockCopy, 'utf8')) : null;
+    const id = randomUUID();
+    const created = new Date().toISOString();
+    const sequence = await claimSequence(store.paths.packedDir, since ? highestSequence(since) : 0, { id, created, out: opts.outDir, ...(since ? { since: since.id } : {}) });
     const toc: Toc = {
       format: BUNDLE_FORMAT,
-      id: randomUUID(),
-      created: new Date().toISOString(),
+      id,
+      sequence,
+      created,
       tool: TOOL_VERSION,
-      ...(since ? { since: { receipt: since.id, blobs: since.blobs.length } } : {}),
+      ...(since ? { since: sinceOf(since) } : {}),
       lock,
       chunks,
       blobs: layout.blobs,
@@ -80,6 +86,7 @@ export async function pack(opts: PackOptions): Promise<PackSummary> {
     await writeFileAtomic(join(opts.outDir, TOC_FILE), tocBytes);
     return {
       id: toc.id,
+      sequence,
       dir: opts.outDir,
       chunks: chunks.length,
       blobs: blobs.length,
@@ -92,6 +99,13 @@ export async function pack(opts: PackOptions): Promise<PackSummary> {
     opts.progress.finish();
     store.close();
   }
+}
+
+/** A delta names the receipt it was packed against and that receipt's last bundle: the one to load first. */
+function sinceOf(receipt: Receipt): NonNullable<Toc['since']> {
+  const last = receipt.loaded?.[receipt.loaded.length - 1];
+  const bundle = last ? { id: last.id, ...(last.sequence ? { sequence: last.sequence } : {}), created: last.created } : undefined;
+  return { receipt: receipt.id, blobs: receipt.blobs.length, ...(bundle ? { bundle } : {}) };
 }
 
 async function prepareOutDir(dir: string): Promise<void> {

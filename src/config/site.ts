@@ -79,7 +79,20 @@ const gateway = z.object({ internal: z.array(cidr).min(1), allow: z.array(allow)
 
 /** PEM files, relative to site.yaml: what `airlock tls` writes. `ca` is what nodes are told to trust. */
 const tls = z.object({ cert: z.string().min(1), key: z.string().min(1), ca: z.string().min(1).optional() }).strict();
-const http = z.object({ listen: listen.optional(), htpasswd: z.string().optional(), tls: tls.optional() }).strict();
+/** Connection caps and timeouts of the HTTP listener (seconds); defaults in src/http/limits.ts. */
+const seconds = z.number().positive().max(86_400);
+const httpLimits = z
+  .object({
+    'max-connections': z.number().int().min(1).optional(),
+    'max-connections-per-client': z.number().int().min(1).optional(),
+    'headers-timeout': seconds.optional(),
+    'idle-timeout': seconds.optional(),
+    'stall-timeout': seconds.optional(),
+    /** Memory for send buffers shared by all downloads, in MiB. */
+    'send-buffers-mib': z.number().int().min(1).max(4096).optional(),
+  })
+  .strict();
+const http = z.object({ listen: listen.optional(), htpasswd: z.string().optional(), tls: tls.optional(), limits: httpLimits.optional() }).strict();
 
 export const siteSchema = z
   .object({
@@ -135,13 +148,14 @@ export const ntpListen = (site: Site): string[] => site.ntp?.listen ?? ['0.0.0.0
 /** A path written in site.yaml, resolved against the directory site.yaml is in (not the working directory). */
 export const sitePath = (siteFile: string, path: string): string => resolve(dirname(siteFile), path);
 
-export function loadSite(file: string): Site {
-  return loadSiteLocated(file).value;
+/** `option` is the command-line option that named the file, for the hint when it is missing. */
+export function loadSite(file: string, opts: { option?: string } = {}): Site {
+  return loadSiteLocated(file, opts).value;
 }
 
 /** The validated site plus `where(path)` for errors found after the schema (duplicate names…). */
-export function loadSiteLocated(file: string): Located<Site> {
-  return loadYamlFile(file, siteSchema, 'docs/site.md');
+export function loadSiteLocated(file: string, opts: { option?: string } = {}): Located<Site> {
+  return loadYamlFile(file, siteSchema, { docs: 'docs/site.md', option: opts.option });
 }
 
 export interface Endpoint {

@@ -8,11 +8,14 @@
 //                                   Markers plus blobs are the truth; catalog.db is rebuilt from them.
 //     catalog.db                    SQLite index of artifacts and their blobs (rebuildable: `store fsck --rebuild`)
 //     airlock.lock                  the lock of the last collect into this store (packed into bundles)
-//     receipt.json                  written by load: every blob this store holds (for `pack --since`)
+//     receipt.json                  written by load: every blob this store holds (for `pack --since`) and
+//                                   every bundle loaded, with its sequence (refuses replays of older ones)
+//     packed/<sequence>             one per bundle packed from this store, claimed exclusively (src/bundle/sequence.ts)
 //     tmp/                          in-progress writes; same filesystem as blobs/ so rename is atomic
 //     partial/<key>                 resumable downloads (collect) kept across interruptions
 //     keys/repo-signing.asc         the admin server's OS-repository signing key (made by serve on first
 //                                   start, mode 0600; never packed: each site signs with its own key)
+//     oci-unlinked.json             the registry's blob deletes per repository (kept by the oci kind)
 import { join } from 'node:path';
 import { parseDigest } from '../core/digest.js';
 
@@ -53,6 +56,9 @@ export class StorePaths {
   get receipt(): string {
     return join(this.root, 'receipt.json');
   }
+  get packedDir(): string {
+    return join(this.root, 'packed');
+  }
   get tmpDir(): string {
     return join(this.root, 'tmp');
   }
@@ -61,6 +67,9 @@ export class StorePaths {
   }
   get repoSigningKey(): string {
     return join(this.root, 'keys', 'repo-signing.asc');
+  }
+  get ociUnlinked(): string {
+    return join(this.root, 'oci-unlinked.json');
   }
   partial(key: string): string {
     return join(this.root, 'partial', key);

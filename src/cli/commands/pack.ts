@@ -28,7 +28,7 @@ export function register(program: Command): void {
       });
       if (!summary.signed && !o.json) process.stderr.write('airlock: warning: bundle is unsigned (pass --key to sign it)\n');
       printResult(o, summary, () =>
-        `bundle ${summary.id} in ${summary.dir}: ${summary.chunks} chunks, ${summary.blobs} blobs, ${formatSize(summary.bytes)}` +
+        `bundle ${summary.id} (#${summary.sequence}) in ${summary.dir}: ${summary.chunks} chunks, ${summary.blobs} blobs, ${formatSize(summary.bytes)}` +
         (summary.skipped ? ` (${summary.skipped} blobs the receipt has were left out)` : '') +
         `${summary.signed ? ', signed' : ', UNSIGNED'}`,
       );
