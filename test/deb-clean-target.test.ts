@@ -16,6 +16,8 @@ import { minbase, parseStatus } from '../src/kinds/deb/profile.js';
 import { resolve } from '../src/kinds/deb/resolve.js';
 import { parseRelations } from '../src/kinds/deb/relations.js';
 import type { DebPackage } from '../src/kinds/deb/packages.js';
+import { loadPreset, presetVersions } from '../src/kubespray/preset.js';
+import { presetManifest } from '../src/kubespray/manifest.js';
 import { aptSources, APT_KEY_PATH } from '../src/nodeconfig/apt.js';
 
 const CACHE = '/var/cache/airlock-test';
@@ -56,6 +58,12 @@ describe('clean target: kubespray Debian 12 packages from airlock only', () => {
       const roots = KUBESPRAY_DEBIAN_12.map((n) => parseRelations(n)[0]!);
       const names = (base: Map<string, DebPackage>) => resolve(index, roots, { arch: 'amd64', base }).packages.map((p) => `${p.name}=${p.version}`);
       expect(names(status)).toEqual(names(derived));
+      // kubespray's own list for Debian 12 (its preset: chrony, mergerfs, software-properties-common too).
+      const ks = presetManifest(loadPreset(presetVersions()[0]!), { arch: ['amd64'], cni: 'calico', runtime: 'containerd', os: ['debian-12'] }).packages['debian-12']!;
+      const closure = resolve(index, ks.map((n) => parseRelations(n)[0]!), { arch: 'amd64', base: derived }).packages;
+      const mb = closure.reduce((n, p) => n + p.size, 0) / 1e6;
+      console.log(`kubespray ${presetVersions()[0]} Debian 12 list: ${ks.length} roots → ${closure.length} packages, ${mb.toFixed(1)} MB`);
+      expect(closure.length).toBeLessThan(200);
     } finally {
       await close();
     }
