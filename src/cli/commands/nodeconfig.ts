@@ -12,6 +12,8 @@ import { checkKubesprayDownloads } from '../../nodeconfig/kubespray-check.js';
 import type { NodeConfig } from '../../nodeconfig/index.js';
 import type { Site } from '../../config/site.js';
 import { parse } from 'yaml';
+import { publishedAptRepos, siteRepoPublicKey } from '../../kinds/deb/nodes.js';
+import type { AptRepo } from '../../nodeconfig/apt.js';
 import { printResult } from '../output.js';
 import { clusterChoices, clusterOptions, jsonOption, type ClusterFlags } from './common.js';
 
@@ -29,17 +31,19 @@ export function register(program: Command): void {
   clusterOptions(cmd).action(async (o: ClusterFlags & { site: string; store?: string; kubespray?: string; out?: string; check?: boolean; server?: string; json?: boolean }) => {
       const site = loadSite(o.site, { option: '--site' });
       let registries: string[] = [];
+      let apt: { repos: AptRepo[]; keyArmored?: string } | undefined;
       if (o.store) {
         const store = await Store.open(o.store);
         try {
           registries = upstreamRegistries(store.find({ kind: 'oci' }).map((e) => e.record.name));
+          apt = { repos: publishedAptRepos(store), keyArmored: await siteRepoPublicKey(store) };
         } finally {
           store.close();
         }
       }
       const caFile = site.http?.tls?.ca && sitePath(o.site, site.http.tls.ca);
       const kubespray = o.kubespray ? loadPreset(o.kubespray) : undefined;
-      const config = renderNodeConfig(site, { registries, caPem: caFile ? readCa(caFile) : undefined, kubespray });
+      const config = renderNodeConfig(site, { registries, apt, caPem: caFile ? readCa(caFile) : undefined, kubespray });
       if (o.check) await checkBeforeWriting(o, site, config, kubespray ?? loadPreset(presetVersions()[0]!));
       const written = o.out ? await writeNodeConfig(o.out, config.files) : undefined;
       const notes = config.notes.map((n) => `note: ${n}`);
