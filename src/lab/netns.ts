@@ -2,7 +2,7 @@
 // that exist only inside them; nothing reaches the real network. Used by `airlock lab` (and the tests).
 // Needs root (CAP_NET_ADMIN) and iproute2. Names carry a per-run prefix so parallel runs never collide.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 
 export interface Link {
   /** namespace, address/prefix on its end */
@@ -72,6 +72,12 @@ export class Netns {
   etcFile(ns: string, name: string, content: string): void {
     mkdirSync(`/etc/netns/${ns}`, { recursive: true });
     writeFileSync(`/etc/netns/${ns}/${name}`, content);
+  }
+
+  /** A directory the namespace sees in place of /etc/<name> (a copy of `src`), e.g. a node's own /etc/apt. */
+  etcTree(ns: string, name: string, src: string): void {
+    mkdirSync(`/etc/netns/${ns}`, { recursive: true });
+    cpSync(src, `/etc/netns/${ns}/${name}`, { recursive: true });
   }
 
   exec(ns: string, argv: string[]): string {
