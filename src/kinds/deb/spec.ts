@@ -4,7 +4,7 @@ import { BUILTIN_PROFILES } from './profile.js';
 
 const httpUrl = z
   .string()
-  .url('expected the archive root URL, such as http://deb.debian.org/debian')
+  .url('expected the archive root URL of a Debian or Ubuntu mirror, such as http://MIRROR/debian')
   .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), 'only http:// and https:// upstreams can be collected');
 
 const debName = z.string().regex(/^[a-z0-9][a-z0-9.+-]*$/, 'expected a package name, lower case (e.g. conntrack)');
