@@ -4,6 +4,7 @@
 // so it is idempotent and a rerun after kill -9 finishes the job. No chunk is unpacked anywhere else.
 import { join } from 'node:path';
 import { AirlockError } from '../core/errors.js';
+import { count, formatSize } from '../core/units.js';
 import { parseDigest, type Digest } from '../core/digest.js';
 import type { Progress } from '../collect/progress.js';
 import { Store } from '../store/store.js';
@@ -46,9 +47,11 @@ export async function load(opts: LoadOptions): Promise<LoadSummary> {
     if (bad.length > 0) {
       throw new AirlockError('BUNDLE_INVALID', `chunk ${bad[0]!.file} is ${bad[0]!.problem}`, { hint: 'copy the bundle again from its medium, then run `airlock verify`', data: { bad } });
     }
-    opts.progress.start('load', toc.blobs.filter((b) => missing.has(b.digest)).reduce((n, b) => n + b.size, 0));
-    const bytesLoaded = await loadBlobs(store, toc, opts, missing);
-    opts.progress.done('load', 'blobs');
+    const total = toc.blobs.filter((b) => missing.has(b.digest)).reduce((n, b) => n + b.size, 0);
+    const label = `${count(missing.size, 'blob')}, ${formatSize(total)}`;
+    opts.progress.start(label, total);
+    const bytesLoaded = await loadBlobs(store, toc, opts, missing, label);
+    opts.progress.done(label, 'loaded');
     const artifacts = await registerArtifacts(store, toc);
     for (const kind of KINDS) await kind.publish?.(store);
     if (toc.lock) await writeLock(store.paths.lockCopy, toc.lock as never);
@@ -71,7 +74,7 @@ export async function load(opts: LoadOptions): Promise<LoadSummary> {
 }
 
 /** Extract every missing blob straight from its chunk(s) into the store, in parallel, each verified. */
-async function loadBlobs(store: Store, toc: Toc, opts: LoadOptions, missing: Set<string>): Promise<number> {
+async function loadBlobs(store: Store, toc: Toc, opts: LoadOptions, missing: Set<string>, label: string): Promise<number> {
   const pool = new IoPool();
   const temps = new Set<string>();
   let bytes = 0;
@@ -96,7 +99,7 @@ async function loadBlobs(store: Store, toc: Toc, opts: LoadOptions, missing: Set
           await store.blobs.adoptFile(temp, actual, { digest: blob.digest, size: blob.size, source: `${[...new Set(files)].join(', ')} (${blob.digest})` });
           temps.delete(temp);
           bytes += blob.size;
-          opts.progress.advance('load', blob.size);
+          opts.progress.advance(label, blob.size);
         }),
     );
   } finally {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { load } from '../../bundle/load.js';
 import { loadPublicKey } from '../../bundle/signing.js';
-import { formatSize } from '../../core/units.js';
+import { count, formatSize } from '../../core/units.js';
 import { printResult } from '../output.js';
 import { commandProgress, jsonOption, storeOption } from './common.js';
 
@@ -26,8 +26,8 @@ export function register(program: Command): void {
         progress: commandProgress(o),
       });
       printResult(o, summary, () =>
-        `loaded bundle ${summary.id} (signature ${summary.signature}): ${summary.blobs.loaded} blobs, ${formatSize(summary.bytesLoaded)}; ` +
-        `${summary.blobs.present} already present; ${summary.artifacts} artifacts\nreceipt: ${summary.receipt}`,
+        `loaded bundle ${summary.id} (signature ${summary.signature}): ${count(summary.blobs.loaded, 'blob')}, ${formatSize(summary.bytesLoaded)}; ` +
+        `${summary.blobs.present} already present; ${count(summary.artifacts, 'artifact')}\nreceipt: ${summary.receipt}`,
       );
     });
 }
