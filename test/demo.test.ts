@@ -1,5 +1,6 @@
 // The README's first command: `airlock demo` runs the whole pipeline offline and serves the result over
 // HTTP (files, registry), DNS and NTP. Checked with the clients a user would type from its try-lines.
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { airlock, airlockProcess, firstJson, run } from './helpers/cli.js';
@@ -8,7 +9,11 @@ import { tempDir } from './helpers/tmp.js';
 describe('airlock demo', () => {
   const dir = tempDir();
   const child = airlockProcess(['demo', '--dir', join(dir, 'd'), '--listen', '127.0.0.1:0', '--json']);
-  afterAll(() => void child.kill('SIGTERM'));
+  // Wait for it: its own cleanup must be over before the temp directory goes.
+  afterAll(async () => {
+    child.kill('SIGTERM');
+    if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+  });
   const result = firstJson<{ url: string; dns: string; ntp: string; store: string; tryLines: string[] }>(child);
 
   it('collects, packs, verifies and loads the samples with no network, and serves them', async () => {
