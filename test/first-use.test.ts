@@ -113,11 +113,12 @@ describe('the demo', () => {
         { tool: 'dig', line: 'dig @H name' },
         { tool: 'dig', line: 'dig @H -x IP' },
         { tool: 'chronyd', line: 'chronyd -Q …' },
+        { tool: 'dig', line: 'dig x   # a comment' },
       ],
       has,
     );
-    expect(r.lines).toEqual(['curl -s URL', 'skopeo inspect X', 'dig @H name', 'dig @H -x IP', 'chronyd -Q …']);
-    expect(r.text.slice(0, 5)).toEqual(['curl -s URL', 'skopeo inspect X   # needs skopeo', 'dig @H name   # needs dig', 'dig @H -x IP   # needs dig', 'chronyd -Q …']);
+    expect(r.lines).toEqual(['curl -s URL', 'skopeo inspect X', 'dig @H name', 'dig @H -x IP', 'chronyd -Q …', 'dig x   # a comment']);
+    expect(r.text.slice(0, 6)).toEqual(['curl -s URL', 'skopeo inspect X   # needs skopeo', 'dig @H name   # needs dig', 'dig @H -x IP   # needs dig', 'chronyd -Q …', 'dig x   # a comment; needs dig']);
     expect(r.text.at(-1)).toMatch(/apt-get install -y --no-install-recommends skopeo bind9-dnsutils$/);
     expect(r.missing).toEqual(['skopeo', 'bind9-dnsutils']);
     expect(renderTryLines([{ tool: 'curl', line: 'curl x' }], () => true).text).toEqual(['curl x']);

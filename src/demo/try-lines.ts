@@ -42,7 +42,8 @@ export interface TryText {
 
 export function renderTryLines(lines: TryLine[], has: (cmd: string) => boolean = onPath): TryText {
   const missing = [...new Set(lines.map((l) => l.tool).filter((t) => PACKAGES[t] && !has(t)))];
-  const text = lines.map((l) => (missing.includes(l.tool) ? `${l.line}   # needs ${l.tool}` : l.line));
+  const mark = (l: TryLine) => (l.line.includes(' # ') ? `${l.line}; needs ${l.tool}` : `${l.line}   # needs ${l.tool}`);
+  const text = lines.map((l) => (missing.includes(l.tool) ? mark(l) : l.line));
   const packages = missing.map((t) => PACKAGES[t]!);
   if (packages.length) text.push('', `Not installed here: ${missing.join(', ')}. To try those lines: apt-get install -y --no-install-recommends ${packages.join(' ')}`);
   return { lines: lines.map((l) => l.line), text, missing: packages };
