@@ -20,3 +20,20 @@ describe('receive latency', () => {
     expect(median([])).toBe(0);
   });
 });
+
+describe('wait for a CPU (Linux /proc/thread-self/schedstat)', () => {
+  it('gives the first datagram of a wake its wait, the others of the same wake none', async () => {
+    const { openWakeDelay } = await import('../src/ntp/run-delay.js');
+    const wake = openWakeDelay();
+    expect(wake, 'Linux has /proc/thread-self/schedstat').toBeDefined();
+    try {
+      await new Promise((r) => setTimeout(r, 20)); // sleep, then wake: one schedule-in
+      const first = wake!.waited();
+      expect(first).toBeGreaterThanOrEqual(0);
+      expect(first).toBeLessThan(1);
+      expect(wake!.waited()).toBe(0); // same wake
+    } finally {
+      wake!.close();
+    }
+  });
+});

@@ -10,6 +10,7 @@
 // probes is subtracted from receive stamps.
 import dgram from 'node:dgram';
 import { Worker } from 'node:worker_threads';
+import type { WakeDelay } from './run-delay.js';
 
 export interface ReceiveLatency {
   /** seconds to subtract from a receive stamp taken in JavaScript */
@@ -50,7 +51,7 @@ open((sink) => open((s) => {
 `;
 
 /** Start probing; resolves after the first `startup` probes (at most a second), `seconds` their median. */
-export async function trackReceiveLatency(opts: { startup?: number; gapMs?: number } = {}): Promise<LatencyTracker> {
+export async function trackReceiveLatency(opts: { startup?: number; gapMs?: number; wakeDelay?: WakeDelay } = {}): Promise<LatencyTracker> {
   const startup = opts.startup ?? 7;
   const sock = dgram.createSocket('udp4');
   await new Promise<void>((r) => sock.bind({ port: 0, address: '127.0.0.1', exclusive: true }, r));
@@ -61,7 +62,8 @@ export async function trackReceiveLatency(opts: { startup?: number; gapMs?: numb
   sock.on('message', (msg) => {
     const now = Number(process.hrtime.bigint()); // first, as the responder stamps a request
     if (msg.length !== 8) return;
-    samples.push(Math.max(0, (now - msg.readDoubleLE(0)) / 1e9));
+    // Without this thread's wait for a CPU: the responder subtracts each request's own (run-delay.ts).
+    samples.push(Math.max(0, (now - msg.readDoubleLE(0)) / 1e9 - (opts.wakeDelay?.waited() ?? 0)));
     if (samples.length > WINDOW) samples.shift();
     tracker.seconds = Math.min(CAP, median(samples));
     if (samples.length >= startup) started();
