@@ -6,6 +6,7 @@ import { randomUUID, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { formatSize } from '../core/units.js';
 import { AirlockError } from '../core/errors.js';
 import type { Progress } from '../collect/progress.js';
 import { Store } from '../store/store.js';
@@ -47,7 +48,7 @@ export interface PackSummary {
 export async function pack(opts: PackOptions): Promise<PackSummary> {
   const started = Date.now();
   if (opts.chunkSize < MIN_CHUNK_SIZE) {
-    throw new AirlockError('USAGE', `--chunk-size must be at least ${MIN_CHUNK_SIZE} bytes`, { hint: 'the default is 4000000000 (fits FAT32)' });
+    throw new AirlockError('USAGE', `--chunk-size must be at least ${formatSize(MIN_CHUNK_SIZE)}`, { hint: 'the default, 4GB (4,000,000,000 bytes), fits FAT32' });
   }
   const store = await Store.open(opts.storeDir);
   try {

@@ -3,7 +3,7 @@ import { pack } from '../../bundle/pack.js';
 import { loadPrivateKey } from '../../bundle/signing.js';
 import { DEFAULT_CHUNK_SIZE } from '../../bundle/toc.js';
 import { hostTarget } from '../../bundle/self/runtime.js';
-import { formatSize, parseSize } from '../../core/units.js';
+import { count, formatSize, parseSize } from '../../core/units.js';
 import { printResult } from '../output.js';
 import { commandProgress, jsonOption, storeOption } from './common.js';
 
@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .description('write the store (or what a receipt lacks) as a signed, chunked bundle directory')
     .addOption(storeOption())
     .requiredOption('--out <dir>', 'bundle directory to create')
-    .option('--chunk-size <size>', 'largest chunk file, e.g. 4GiB, 700MiB', String(DEFAULT_CHUNK_SIZE))
+    .option('--chunk-size <size>', 'largest chunk file, e.g. 700MiB, 25GB; the default fits FAT32 (at most 4GiB − 1 byte)', '4GB')
     .option('--key <file>', 'ed25519 private key from `airlock keygen` (without it the bundle is unsigned)')
     .option('--since <receipt>', 'pack only what this receipt (from `airlock load`) lacks: a delta bundle')
     .option('--self', 'also carry airlock itself (Node and airlock for --target) and bootstrap.sh, for a server with nothing installed')
@@ -32,8 +32,8 @@ export function register(program: Command): void {
       });
       if (!summary.signed && !o.json) process.stderr.write('airlock: warning: bundle is unsigned (pass --key to sign it)\n');
       printResult(o, summary, () =>
-        `bundle ${summary.id} (#${summary.sequence}) in ${summary.dir}: ${summary.chunks} chunks, ${summary.blobs} blobs, ${formatSize(summary.bytes)}` +
-        (summary.skipped ? ` (${summary.skipped} blobs the receipt has were left out)` : '') +
+        `bundle ${summary.id} (#${summary.sequence}) in ${summary.dir}: ${count(summary.chunks, 'chunk')}, ${count(summary.blobs, 'blob')}, ${formatSize(summary.bytes)}` +
+        (summary.skipped ? ` (${count(summary.skipped, 'blob')} the receipt has left out)` : '') +
         `${summary.signed ? ', signed' : ', UNSIGNED'}` +
         (o.self ? `; airlock for ${o.target} inside: on a bare server run sh ${summary.dir}/bootstrap.sh --pubkey site.pub` : ''),
       );
