@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   TOO_LARGE: { exit: 1, http: 413, summary: 'too large' },
   ADDRESS_IN_USE: { exit: 8, http: 500, summary: 'address already in use' },
   LAB_FAILED: { exit: 9, http: 500, summary: 'a node in the lab could not use some content' },
+  DEPENDENCY_UNSATISFIABLE: { exit: 10, http: 500, summary: 'a package dependency cannot be satisfied' },
   INTERNAL: { exit: 70, http: 500, summary: 'internal error' },
 } as const;
 
