@@ -3,21 +3,27 @@
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import { XzReadableStream } from 'xz-decompress';
 import { Decompress } from 'fzstd';
 import { AirlockError } from '../../core/errors.js';
 
-export type Chunks = AsyncIterable<Buffer | Uint8Array>;
+export type Chunks = AsyncIterable<Buffer | Uint8Array> | Iterable<Buffer | Uint8Array>;
 
 /** The plain bytes of a repodata file named `name` (its href), decompressed while streaming. */
 export function decompressed(name: string, source: Chunks): Chunks {
   if (name.endsWith('.gz')) return Readable.from(source).pipe(createGunzip());
-  if (name.endsWith('.xz')) return Readable.fromWeb(new XzReadableStream(Readable.toWeb(Readable.from(source)) as ReadableStream<Uint8Array>) as never);
+  if (name.endsWith('.xz')) return xz(source);
   if (name.endsWith('.zst')) return zstd(source);
   if (name.endsWith('.bz2')) {
     throw new AirlockError('UNSUPPORTED', `${name}: bzip2-compressed repodata is not read`, { hint: 'ask the repository for gz, xz or zst metadata (createrepo_c --general-compress-type)' });
   }
   return source;
+}
+
+/** xz through a WASM decoder, loaded only when an upstream serves xz (a CommonJS module: default import). */
+async function* xz(source: Chunks): AsyncGenerator<Uint8Array> {
+  const { XzReadableStream } = ((await import('xz-decompress')) as unknown as { default: typeof import('xz-decompress') }).default;
+  const web = new XzReadableStream(Readable.toWeb(Readable.from(source)) as ReadableStream<Uint8Array>);
+  for await (const chunk of web as unknown as AsyncIterable<Uint8Array>) yield chunk;
 }
 
 async function* zstd(source: Chunks): AsyncGenerator<Uint8Array> {

@@ -1,0 +1,18 @@
+// The `rpm` kind: YUM/DNF packages resolved for a target from upstream repodata, served as a signed repo.
+import type { Kind } from '../kind.js';
+import { collectRpms } from './collect.js';
+import { publishRpmRepos } from './publish.js';
+import { rpmRoutes } from './routes.js';
+import { repoNameOf, rpmEntrySchema, rpmLockedSchema, type RpmEntry, type RpmLocked } from './spec.js';
+
+export const rpmKind: Kind<RpmEntry, RpmLocked> = {
+  name: 'rpm',
+  section: 'rpms',
+  entrySchema: rpmEntrySchema,
+  lockedSchema: rpmLockedSchema,
+  key: (e) => repoNameOf(e),
+  satisfies: (entry, locked) => repoNameOf(entry) === locked.name && entry.upstream.baseurl.join(' ') === locked.baseurl.join(' '),
+  collect: collectRpms,
+  routes: rpmRoutes,
+  publish: publishRpmRepos,
+};

@@ -1,0 +1,81 @@
+// GET/HEAD /yum/<repo>/repodata/<file> and /yum/<repo>/Packages/<file>.rpm: a YUM/DNF repository.
+// repomd.xml.asc is made at request time with the site's repository key (ServeOptions.signer) and cached
+// by the digest of the repomd.xml it signs, so load needs no private key and a new publish is signed at once.
+import type { ServeOptions } from '../kind.js';
+import type { HttpRequest, HttpResponse, Route } from '../../http/route.js';
+import type { StoreView } from '../../store/store.js';
+import { blobResponse } from '../../http/blob-response.js';
+import { decodePathSegments } from '../../http/safe-path.js';
+import { REPODATA, type RepodataMeta } from './publish.js';
+
+export const YUM_PREFIX = '/yum/';
+
+/** The part of the site's repository key the routes use. */
+export interface DetachedSigner {
+  detachSign(data: Uint8Array, opts: { armor: boolean }): Promise<string | Uint8Array>;
+}
+
+const NO_CACHE = { 'cache-control': 'no-cache' };
+
+export function rpmRoutes(opts: ServeOptions): Route[] {
+  const signer = (opts as ServeOptions & { signer?: DetachedSigner }).signer;
+  const signatures = new Map<string, Promise<string>>();
+  const sign = (digest: string, bytes: Buffer) => {
+    let sig = signatures.get(digest);
+    if (!sig) {
+      sig = signer!.detachSign(bytes, { armor: true }).then(String);
+      signatures.set(digest, sig);
+      sig.catch(() => signatures.delete(digest));
+      if (signatures.size > 256) signatures.delete(signatures.keys().next().value!);
+    }
+    return sig;
+  };
+  return [
+    {
+      prefix: YUM_PREFIX,
+      async handle(req) {
+        if (req.method !== 'GET' && req.method !== 'HEAD') return { status: 405, headers: { allow: 'GET, HEAD' } };
+        const [repo, dir, file, ...rest] = decodePathSegments(req.rawPath.slice(YUM_PREFIX.length));
+        if (!repo || !file || rest.length > 0) return undefined;
+        if (dir === 'Packages') return packageFile(req, opts.store, `${repo}/Packages/${file}`);
+        if (dir !== REPODATA) return undefined;
+        const meta = opts.store.find({ kind: 'rpm', name: `${repo}/${REPODATA}` })[0]?.record.meta as RepodataMeta | undefined;
+        if (!meta) return undefined;
+        if (file === 'repomd.xml.asc') return signer ? signature(req, opts.store, meta.files['repomd.xml']!, sign) : undefined;
+        const digest = meta.files[file] ?? meta.previous[file];
+        if (!digest) return undefined;
+        const fresh = file === 'repomd.xml';
+        return blobResponse(req, opts.store.blobs, digest, { contentType: contentTypeOf(file), headers: fresh ? NO_CACHE : {} });
+      },
+    },
+  ];
+}
+
+async function packageFile(req: HttpRequest, store: StoreView, name: string): Promise<HttpResponse | undefined> {
+  const blob = store.find({ kind: 'rpm', name })[0]?.record.blobs[0];
+  return blob ? blobResponse(req, store.blobs, blob.digest, { contentType: 'application/x-rpm' }) : undefined;
+}
+
+async function signature(req: HttpRequest, store: StoreView, digest: string, sign: (d: string, b: Buffer) => Promise<string>): Promise<HttpResponse | undefined> {
+  const bytes = await readAll(store, digest);
+  if (!bytes) return undefined;
+  const body = await sign(digest, bytes);
+  const headers = { 'content-type': 'application/pgp-signature', 'content-length': Buffer.byteLength(body), ...NO_CACHE };
+  return { status: 200, headers, body: req.method === 'HEAD' ? undefined : body };
+}
+
+async function readAll(store: StoreView, digest: string): Promise<Buffer | undefined> {
+  const info = await store.blobs.stat(digest);
+  if (!info) return undefined;
+  const cached = await store.blobs.small?.(digest, info.size);
+  if (cached) return cached;
+  const parts: Buffer[] = [];
+  for await (const c of store.blobs.open(digest)) parts.push(c as Buffer);
+  return Buffer.concat(parts);
+}
+
+function contentTypeOf(file: string): string {
+  if (file.endsWith('.xml')) return 'text/xml';
+  if (file.endsWith('.gz')) return 'application/gzip';
+  return 'application/octet-stream';
+}

@@ -1,0 +1,90 @@
+// dnf 4 against the YUM repository airlock collected and serves, from an upstream built with rpmbuild,
+// createrepo_c and modifyrepo_c and signed with gpg + rpmsign: makecache, repoquery, download and install
+// into an installroot with package signature checks on; and the same answers as createrepo_c's metadata
+// for the same RPMs.
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run, startServe } from './helpers/cli.js';
+import { ok } from './helpers/pipeline.js';
+import { startUpstream, type Upstream } from './helpers/upstream.js';
+import { tempDir } from './helpers/tmp.js';
+import { buildFixtureRepo, walk, type FixtureRepo } from './helpers/rpm-fixtures.js';
+import { dnfRoot, type DnfRepo } from './helpers/rpm-dnf.js';
+
+const dir = tempDir('rpm-dnf-');
+const ROOTS = ['chain-a', 'uses-virtual', 'uses-data', 'uses-rich', 'mod-pkg', 'old-name', 'arch-pkg'];
+const EXPECTED = ['arch-pkg-1.0-1.x86_64', 'chain-a-1.0-1.noarch', 'chain-b-1.0-1.noarch', 'chain-c-1.1-1.noarch', 'fixture-data-1.0-1.noarch', 'fixture-tool-1.0-1.noarch', 'mod-pkg-2.0-1.noarch', 'mta-big-1.0-1.noarch', 'new-name-1.0-1.noarch', 'rich-x-1.0-1.noarch', 'rich-z-1.0-1.noarch', 'uses-data-1.0-1.noarch', 'uses-rich-1.0-1.noarch', 'uses-virtual-1.0-1.noarch'];
+let fixture: FixtureRepo;
+let upstream: Upstream;
+let peer: Upstream;
+let server: Awaited<ReturnType<typeof startServe>>;
+let repoUrl = '';
+let keyUrl = '';
+
+export function rpmManifest(baseurl: string, extra: string[] = []): string {
+  return ['version: 1', 'rpms:', '  - name: fixture-9', `    upstream: { baseurl: [${baseurl}] }`, '    gpgkey: ./RPM-GPG-KEY-fixture', `    packages: [${ROOTS.join(', ')}]`, ...extra, ''].join('\n');
+}
+
+beforeAll(async () => {
+  fixture = await buildFixtureRepo(join(dir, 'fixture'));
+  upstream = await startUpstream();
+  for (const [path, bytes] of fixture.files) upstream.add(`/el9/os/${path}`, bytes);
+  copyFileSync(fixture.key.publicKeyFile, join(dir, 'RPM-GPG-KEY-fixture'));
+  keyUrl = `file://${fixture.key.publicKeyFile}`;
+  writeFileSync(join(dir, 'airlock.yaml'), rpmManifest(`${upstream.url}/el9/os/`));
+  await ok(['collect', '-f', join(dir, 'airlock.yaml'), '--store', join(dir, 'store'), '-q']);
+  server = await startServe(join(dir, 'store'));
+  repoUrl = `${server.url}/yum/fixture-9/`;
+}, 180_000);
+
+afterAll(async () => {
+  await server?.stop();
+  await upstream?.close();
+  await peer?.close();
+});
+
+describe('dnf against airlock', () => {
+  it('the lock pins every RPM of the closure by sha256, and nothing else was downloaded', () => {
+    const lock = readFileSync(join(dir, 'airlock.lock'), 'utf8');
+    for (const nvra of EXPECTED) expect(lock).toContain(`${nvra}.rpm`);
+    expect(lock).not.toMatch(/mta-small|conflicter|broken|i686/);
+    const fetched = upstream.requests.map((r) => r.path).filter((p) => p.endsWith('.rpm')).map((p) => p.slice(p.lastIndexOf('/') + 1, -4));
+    expect(new Set(fetched)).toEqual(new Set(EXPECTED));
+  });
+
+  it('makecache, repoquery, install --downloadonly and install into an installroot succeed', async () => {
+    const d = dnfRoot(join(dir, 'dnf1'), [{ id: 'airlock', baseurl: repoUrl, gpgkey: [keyUrl], repoGpgcheck: false }]);
+    await d.must(['makecache']);
+    const available = (await d.must(['repoquery', '--qf', '%{name}-%{version}-%{release}.%{arch}'])).trim().split('\n').sort();
+    expect(available).toEqual(EXPECTED);
+    await d.must(['install', '--downloadonly', '--downloaddir', join(dir, 'dl'), 'uses-rich']);
+    // Into an empty root, `(rich-z if chain-c)` does not apply: dnf takes what our closure would take alone.
+    expect(readdirSync(join(dir, 'dl')).sort()).toEqual(['rich-x-1.0-1.noarch.rpm', 'uses-rich-1.0-1.noarch.rpm']);
+    await d.must(['install', ...ROOTS]);
+    const installed = (await run('rpm', ['--root', d.root, '-qa', '--qf', '%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}\n'])).stdout.trim().split('\n').sort();
+    // The fixture key was imported to check the packages' signatures: gpgcheck was on.
+    expect(installed.filter((n) => n.startsWith('gpg-pubkey-'))).toHaveLength(1);
+    expect(installed.filter((n) => !n.startsWith('gpg-pubkey-'))).toEqual(EXPECTED);
+  });
+
+  it('gives dnf the same answers as createrepo_c metadata of the same RPMs', async () => {
+    const same = join(dir, 'createrepo');
+    mkdirSync(join(same, 'Packages'), { recursive: true });
+    for (const f of walk(join(fixture.dir, 'Packages'))) {
+      const name = f.slice(f.lastIndexOf('/') + 1, -4);
+      if (EXPECTED.includes(name)) copyFileSync(f, join(same, 'Packages', `${name}.rpm`));
+    }
+    await run('createrepo_c', ['--quiet', same]);
+    peer = await startUpstream();
+    for (const f of walk(same)) peer.add(`/${f.slice(same.length + 1)}`, readFileSync(f));
+    const ask = async (repo: DnfRepo, args: string[]) => (await dnfRoot(join(dir, `q-${repo.id}-${args.join('_').replace(/\W/g, '')}`), [repo]).must(['repoquery', ...args])).trim().split('\n').sort();
+    const ours: DnfRepo = { id: 'airlock', baseurl: repoUrl };
+    const theirs: DnfRepo = { id: 'createrepo', baseurl: `${peer.url}/` };
+    for (const q of [['--requires', 'uses-rich'], ['--provides', 'new-name'], ['--whatprovides', 'virtual-mta'], ['--whatprovides', '/opt/fixture/data.txt'], ['--requires', 'chain-a'], ['-l', 'fixture-data'], ['--changelog', 'chain-a'], ['--whatrequires', 'chain-c']]) {
+      const a = await ask(ours, q);
+      expect(a.length, q.join(' ')).toBeGreaterThan(0);
+      expect(a, q.join(' ')).toEqual(await ask(theirs, q));
+    }
+  }, 120_000);
+});
