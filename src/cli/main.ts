@@ -10,6 +10,8 @@ export async function main(argv: string[]): Promise<void> {
   const program = new Command('airlock')
     .description('Carry what a Kubernetes cluster needs into an air-gapped network, verify it, serve it there.')
     .version(TOOL_VERSION)
+    // Options after a command belong to it: `airlock kubespray manifest --version 2.31.0` is kubespray's version.
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   try {

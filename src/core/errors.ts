@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   BUNDLE_INCOMPLETE: { exit: 7, http: 400, summary: 'bundle needs content the store lacks' },
   UNSAFE_PATH: { exit: 7, http: 400, summary: 'path escapes its root' },
   KEY_INVALID: { exit: 2, http: 500, summary: 'key file is invalid' },
+  SIGNATURE_INVALID: { exit: 7, http: 502, summary: 'a repository signature does not verify' },
   RANGE_NOT_SATISFIABLE: { exit: 1, http: 416, summary: 'range not satisfiable' },
   UNAUTHORIZED: { exit: 1, http: 401, summary: 'authentication required' },
   DENIED: { exit: 1, http: 403, summary: 'not allowed' },

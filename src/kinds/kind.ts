@@ -9,6 +9,7 @@ import type { Authenticator } from '../http/auth.js';
 import type { Declaration } from '../collect/download.js';
 import type { Route } from '../http/route.js';
 import type { UpstreamHttp } from '../collect/http.js';
+import type { RepoSigner } from '../reposign/signer.js';
 
 export interface CollectContext {
   /** Download a declared blob into the store (skipped when present), verified. The engine limits concurrency. */
@@ -47,6 +48,8 @@ export interface ServeOptions {
   anonymousPull?: boolean;
   /** Whether clients may delete content (default false). */
   allowDelete?: boolean;
+  /** The site's repository key: OS package kinds sign the metadata they serve with it. */
+  signer?: RepoSigner;
 }
 
 export interface Kind<Entry = unknown, Locked = unknown> {

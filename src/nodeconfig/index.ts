@@ -13,6 +13,7 @@ import { renderResolver } from './resolver.js';
 import { renderTrust } from './trust.js';
 import { AirlockError } from '../core/errors.js';
 import type { RenderedFile } from './rendered.js';
+import { loadPreset, presetVersions, type PresetData } from '../kubespray/preset.js';
 
 export type { RenderedFile } from './rendered.js';
 
@@ -28,6 +29,8 @@ export interface NodeConfigOptions {
   registries?: string[];
   /** The site CA certificate (PEM) nodes must trust; required when site.yaml has http.tls. */
   caPem?: string;
+  /** The kubespray release offline.yml is for (its download and image variables); default the newest preset. */
+  kubespray?: PresetData;
 }
 
 export function renderNodeConfig(site: Site, opts: NodeConfigOptions = {}): NodeConfig {
@@ -44,7 +47,7 @@ export function renderNodeConfig(site: Site, opts: NodeConfigOptions = {}): Node
     ...renderContainers(endpoints, [...KUBESPRAY_REGISTRIES, ...registries], opts.caPem),
     ...renderChrony(endpoints),
     ...renderResolver(endpoints, notes),
-    ...renderKubespray(endpoints, registries, notes),
+    ...renderKubespray(endpoints, registries, notes, opts.kubespray ?? loadPreset(presetVersions()[0]!)),
   ];
   return { endpoints, files, notes };
 }

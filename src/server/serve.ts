@@ -14,6 +14,8 @@ import { startNetworkServicesThread } from '../netsvc/thread.js';
 import { ServiceCounters } from '../netsvc/counters.js';
 import { Store, type StoreView } from '../store/store.js';
 import { CachingBlobReader } from '../http/blob-cache.js';
+import { loadOrCreateRepoKey } from '../reposign/signer.js';
+import { repoKeyRoutes } from '../reposign/routes.js';
 
 export interface ServeOptions {
   storeDir: string;
@@ -32,6 +34,8 @@ export interface ServeOptions {
   accessLog?: boolean;
   /** PEM certificate and key: HTTPS instead of HTTP. */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** The OS-repository signing key (armored OpenPGP); default keys/repo-signing.asc in the store, made when missing. */
+  repoKey?: string;
 }
 
 export interface RunningServer {
@@ -53,6 +57,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // Routes read through a cache of small blobs and sizes; writes go to the store itself.
   const cache = new CachingBlobReader(store.blobs);
   store.blobs.onDelete((digest) => cache.forget(digest));
+  const repoKeyFile = opts.repoKey ?? store.paths.repoSigningKey;
+  const { signer, created } = await loadOrCreateRepoKey(repoKeyFile);
+  if (created) opts.log.info({ file: repoKeyFile, fingerprint: signer.fingerprint }, 'made the site repository signing key');
   const view: StoreView = { paths: store.paths, blobs: cache, find: (q) => store.find(q), usersOf: (d) => store.usersOf(d) };
   const routes = KINDS.flatMap(
     (kind) =>
@@ -63,8 +70,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         auth,
         anonymousPull: opts.anonymousPull ?? true,
         allowDelete: opts.allowDelete ?? false,
+        signer,
       }) ?? [],
   );
+  routes.push(...repoKeyRoutes(signer));
   const app = createApp({ routes, log: opts.log });
   const http = await listen(app, { host: opts.host, port: opts.port, log: opts.log, accessLog: opts.accessLog ?? true, tls: opts.tls });
   let network: NetworkServices | undefined;

@@ -11,6 +11,8 @@
 //     receipt.json                  written by load: every blob this store holds (for `pack --since`)
 //     tmp/                          in-progress writes; same filesystem as blobs/ so rename is atomic
 //     partial/<key>                 resumable downloads (collect) kept across interruptions
+//     keys/repo-signing.asc         the admin server's OS-repository signing key (made by serve on first
+//                                   start, mode 0600; never packed: each site signs with its own key)
 import { join } from 'node:path';
 import { parseDigest } from '../core/digest.js';
 
@@ -56,6 +58,9 @@ export class StorePaths {
   }
   get partialDir(): string {
     return join(this.root, 'partial');
+  }
+  get repoSigningKey(): string {
+    return join(this.root, 'keys', 'repo-signing.asc');
   }
   partial(key: string): string {
     return join(this.root, 'partial', key);

@@ -13,6 +13,7 @@ export interface CommandEntry {
 export const COMMANDS: CommandEntry[] = [
   { name: 'demo', load: () => import('./demo.js') },
   { name: 'manifest', load: () => import('./manifest.js') },
+  { name: 'kubespray', load: () => import('./kubespray.js') },
   { name: 'collect', load: () => import('./collect.js') },
   { name: 'keygen', load: () => import('./keygen.js') },
   { name: 'pack', load: () => import('./pack.js') },

@@ -7,6 +7,7 @@ import { AirlockError } from '../../core/errors.js';
 import { renderNodeConfig, writeNodeConfig } from '../../nodeconfig/index.js';
 import { upstreamRegistries } from '../../kinds/oci/names.js';
 import { Store } from '../../store/store.js';
+import { loadPreset } from '../../kubespray/preset.js';
 import { printResult } from '../output.js';
 import { jsonOption } from './common.js';
 
@@ -16,9 +17,10 @@ export function register(program: Command): void {
     .description('render node configuration (containerd mirrors, chrony, resolver, kubespray offline.yml) from site.yaml')
     .requiredOption('--site <file>', 'site.yaml describing the closed network')
     .option('--store <dir>', 'also add a containerd mirror for every registry the store holds images of')
+    .option('--kubespray <version>', 'the kubespray release offline.yml is for (default: the newest airlock has a preset for)')
     .option('--out <dir>', 'write the files under this directory (as paths from a node’s /); else print them')
     .addOption(jsonOption())
-    .action(async (o: { site: string; store?: string; out?: string; json?: boolean }) => {
+    .action(async (o: { site: string; store?: string; kubespray?: string; out?: string; json?: boolean }) => {
       const site = loadSite(o.site);
       let registries: string[] = [];
       if (o.store) {
@@ -30,7 +32,8 @@ export function register(program: Command): void {
         }
       }
       const caFile = site.http?.tls?.ca && sitePath(o.site, site.http.tls.ca);
-      const config = renderNodeConfig(site, { registries, caPem: caFile ? readCa(caFile) : undefined });
+      const kubespray = o.kubespray ? loadPreset(o.kubespray) : undefined;
+      const config = renderNodeConfig(site, { registries, caPem: caFile ? readCa(caFile) : undefined, kubespray });
       const written = o.out ? await writeNodeConfig(o.out, config.files) : undefined;
       const notes = config.notes.map((n) => `note: ${n}`);
       printResult(o, { ...config, written }, () =>

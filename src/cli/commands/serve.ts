@@ -22,6 +22,7 @@ export function register(program: Command): void {
     .option('--no-access-log', 'do not log one line per HTTP request')
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (default: site.yaml http.tls.cert; `airlock tls` makes one)')
     .option('--tls-key <file>', 'the PEM private key of --tls-cert')
+    .option('--repo-key <file>', 'OpenPGP key that signs the APT/YUM metadata served (default: keys/repo-signing.asc in the store, made on first start)')
     .addOption(jsonOption())
     .action(async (o) => {
       const site = o.site ? loadSite(o.site) : undefined;
@@ -42,6 +43,7 @@ export function register(program: Command): void {
         site,
         accessLog: o.accessLog !== false,
         tls: tlsFiles ? readTlsFiles(tlsFiles) : undefined,
+        repoKey: o.repoKey,
       });
       const result = { url: server.url, ...server.network };
       printResult(o, result, () =>

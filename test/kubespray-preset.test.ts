@@ -1,0 +1,131 @@
+// The kubespray preset: for each shipped release, `--all` gives exactly what kubespray's own
+// contrib/offline/generate_list.sh printed (fixtures under test/fixtures/kubespray), the default choices
+// give the subset a calico + containerd cluster downloads, every file carries kubespray's own sha256, and
+// the choices move the set the way kubespray's conditions say.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { presetDownloads } from '../src/kubespray/downloads.js';
+import { osPackages, targetOs } from '../src/kubespray/os-packages.js';
+import { loadPreset, presetVersions } from '../src/kubespray/preset.js';
+import { airlock } from './helpers/cli.js';
+import { tempDir } from './helpers/tmp.js';
+
+const dir = tempDir();
+const RELEASES = ['2.29.1', '2.30.0', '2.31.0'];
+const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean);
+const fixture = (v: string, list: string) => lines(new URL(`./fixtures/kubespray/v${v}/${list}.list`, import.meta.url).pathname);
+const cluster = (over: Partial<Parameters<typeof presetDownloads>[1]> = {}) => ({ arch: ['amd64'], cni: 'calico', runtime: 'containerd', ...over });
+
+// In kubespray's downloads table but behind no `*_download_url` variable, so generate_list.sh misses it.
+const BEYOND_GENERATE_LIST = [/^https:\/\/raw\.githubusercontent\.com\/argoproj\/argo-cd\/v[\d.]+\/manifests\/install\.yaml$/];
+
+describe.each(RELEASES)('kubespray %s', (version) => {
+  const preset = loadPreset(version);
+
+  it('--all lists what generate_list.sh lists, plus only the downloads it is known to miss', () => {
+    const all = presetDownloads(preset, cluster({ all: true }));
+    const files = all.files.map((f) => f.url);
+    expect(new Set(files.filter((u) => !BEYOND_GENERATE_LIST.some((re) => re.test(u))))).toEqual(new Set(fixture(version, 'files')));
+    expect(new Set(all.images.map((i) => i.ref))).toEqual(new Set(fixture(version, 'images')));
+  });
+
+  it('a default cluster downloads the control plane, calico and containerd, each file with kubespray’s sha256', () => {
+    const { files, images } = presetDownloads(preset, cluster({ arch: ['amd64', 'arm64'] }));
+    const from = new Set(files.map((f) => f.from));
+    for (const name of ['kubeadm', 'kubelet', 'kubectl', 'etcd', 'cni', 'containerd', 'runc', 'crictl', 'nerdctl', 'calicoctl']) expect(from).toContain(name);
+    expect(from).not.toContain('crio');
+    expect(files.filter((f) => f.url.includes('/arm64/') || f.url.includes('-arm64')).length).toBeGreaterThan(5);
+    for (const f of files) expect(f.sha256, f.url).toMatch(/^[a-f0-9]{64}$/);
+    const refs = images.map((i) => i.ref);
+    expect(refs.some((r) => r.startsWith('quay.io/calico/node:'))).toBe(true);
+    expect(refs.some((r) => r.includes('/kube-apiserver:v'))).toBe(true);
+    expect(refs.some((r) => r.includes('cilium'))).toBe(false);
+    // The set is a subset of generate_list's.
+    expect(refs.filter((r) => !fixture(version, 'images').includes(r))).toEqual([]);
+  });
+
+  it('every file sha256 is the one kubespray’s checksums.yml gives for that version and arch', () => {
+    const vars = preset.vars as Record<string, Record<string, Record<string, string>>>;
+    const kubeVersion = String(presetDownloads(preset, cluster()).files.find((f) => f.from === 'kubeadm')!.url.match(/release\/v([\d.]+)\//)![1]);
+    const kubeadm = presetDownloads(preset, cluster({ arch: ['arm64'] })).files.find((f) => f.from === 'kubeadm')!;
+    expect(`sha256:${kubeadm.sha256}`).toBe(vars.kubeadm_checksums!.arm64![kubeVersion]);
+  });
+});
+
+describe('choices', () => {
+  const preset = loadPreset(presetVersions()[0]!);
+  const refs = (c: Parameters<typeof presetDownloads>[1]) => presetDownloads(preset, c).images.map((i) => i.ref);
+  const froms = (c: Parameters<typeof presetDownloads>[1]) => presetDownloads(preset, c).files.map((f) => f.from);
+
+  it('cilium replaces calico, crio replaces containerd, an enabled add-on brings its image', () => {
+    expect(refs(cluster({ cni: 'cilium' })).some((r) => r.startsWith('quay.io/cilium/cilium:'))).toBe(true);
+    expect(refs(cluster({ cni: 'cilium' })).some((r) => r.includes('calico'))).toBe(false);
+    expect(froms(cluster({ cni: 'cilium' }))).toContain('ciliumcli');
+    expect(froms(cluster({ runtime: 'crio' }))).toContain('crio');
+    expect(froms(cluster({ runtime: 'crio' }))).not.toContain('containerd');
+    expect(refs(cluster())).not.toContain(expect.stringContaining('metrics-server'));
+    expect(refs(cluster({ set: { metrics_server_enabled: true } })).some((r) => r.includes('metrics-server'))).toBe(true);
+  });
+
+  it('an override of a version moves its URL and leaves no checksum it cannot know', () => {
+    const files = presetDownloads(preset, cluster({ set: { kube_version: '1.0.0' } })).files;
+    const kubeadm = files.find((f) => f.from === 'kubeadm')!;
+    expect(kubeadm.url).toContain('/v1.0.0/');
+    expect(kubeadm.sha256).toBeUndefined();
+  });
+
+  it('the OS package lists follow kubespray’s conditions per OS', () => {
+    const debian = osPackages(preset, cluster(), targetOs('debian-12'));
+    for (const p of ['conntrack', 'socat', 'ipvsadm', 'ebtables', 'python3-apt', 'chrony', 'iputils-ping']) expect(debian).toContain(p);
+    expect(debian).not.toContain('container-selinux');
+    const rocky = osPackages(preset, cluster(), targetOs('rocky-9'));
+    expect(rocky).toContain('container-selinux');
+    expect(rocky).not.toContain('apparmor');
+    expect(osPackages(preset, cluster({ set: { kube_proxy_mode: 'iptables' } }), targetOs('debian-12'))).not.toContain('ipvsadm');
+  });
+});
+
+describe('airlock kubespray manifest', () => {
+  it('writes an airlock.yaml that loads, and names what it wrote', async () => {
+    const out = join(dir, 'airlock.yaml');
+    const r = await airlock(['kubespray', 'manifest', '--version', '2.30.0', '--arch', 'amd64,arm64', '--cni', 'cilium', '--out', out, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as { files: unknown[]; images: { ref: string }[]; packages: Record<string, string[]> };
+    const doc = parse(readFileSync(out, 'utf8')) as { files: { url: string }[]; images: { ref: string }[]; defaults: unknown };
+    expect(doc.files.length).toBe(result.files.length + 1);
+    expect(doc.files.at(-1)!.url).toMatch(/kubespray\/archive\/refs\/tags\/v2\.30\.0\.tar\.gz$/);
+    expect(doc.images.map((i) => i.ref)).toEqual(result.images.map((i) => i.ref));
+    expect(doc.defaults).toEqual({ images: { platforms: ['linux/amd64', 'linux/arm64'] } });
+    expect(result.packages['debian-12']).toContain('conntrack');
+    // `collect --locked` of this manifest would need the internet; here it must at least parse as a manifest.
+    const check = await airlock(['collect', '-f', out, '--store', join(dir, 'store'), '--retries', '1', '--json'], { env: { HTTPS_PROXY: 'http://127.0.0.1:9' } });
+    expect(check.stderr).not.toMatch(/CONFIG_INVALID|airlock\.yaml:\d+/);
+  });
+
+  it('refuses an unknown release and a malformed --set with one line each', async () => {
+    const unknown = await airlock(['kubespray', 'manifest', '--version', '9.9.9', '--out', join(dir, 'x.yaml')]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
+    expect(unknown.stderr).toContain('2.31.0');
+    const badSet = await airlock(['kubespray', 'manifest', '--version', '2.31.0', '--set', 'novalue', '--out', join(dir, 'y.yaml')]);
+    expect(badSet.code).toBe(2);
+    expect(badSet.stderr).toContain('NAME=VALUE');
+  });
+});
+
+describe('the shipped preset data', () => {
+  const shared = new URL('../../shared/kubespray/', import.meta.url).pathname;
+  it.skipIf(!existsSync(shared))('is what scripts/kubespray-preset.mjs makes from kubespray’s own files', () => {
+    const out = mkdtempSync(join(tmpdir(), 'airlock-test-preset-'));
+    execFileSync(process.execPath, [new URL('../scripts/kubespray-preset.mjs', import.meta.url).pathname, shared, out], { stdio: 'ignore' });
+    for (const v of RELEASES) {
+      expect(readFileSync(join(out, `v${v}.json`), 'utf8'), v).toBe(readFileSync(new URL(`../data/kubespray/v${v}.json`, import.meta.url), 'utf8'));
+    }
+    execFileSync('rm', ['-rf', out]);
+  });
+});
