@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } fro
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, startServe } from './helpers/cli.js';
-import { ok } from './helpers/pipeline.js';
+import { curl, ok } from './helpers/pipeline.js';
 import { startUpstream, type Upstream } from './helpers/upstream.js';
 import { tempDir } from './helpers/tmp.js';
 import { buildFixtureRepo, walk, type FixtureRepo } from './helpers/rpm-fixtures.js';
@@ -21,6 +21,7 @@ let peer: Upstream;
 let server: Awaited<ReturnType<typeof startServe>>;
 let repoUrl = '';
 let keyUrl = '';
+let siteKeyUrl = '';
 
 export function rpmManifest(baseurl: string, extra: string[] = []): string {
   return ['version: 1', 'rpms:', '  - name: fixture-9', `    upstream: { baseurl: [${baseurl}] }`, '    gpgkey: ./RPM-GPG-KEY-fixture', `    packages: [${ROOTS.join(', ')}]`, ...extra, ''].join('\n');
@@ -36,6 +37,9 @@ beforeAll(async () => {
   await ok(['collect', '-f', join(dir, 'airlock.yaml'), '--store', join(dir, 'store'), '-q']);
   server = await startServe(join(dir, 'store'));
   repoUrl = `${server.url}/yum/fixture-9/`;
+  const siteKey = await curl(`${server.url}/keys/airlock-repo.asc`);
+  writeFileSync(join(dir, 'airlock-repo.asc'), siteKey.body);
+  siteKeyUrl = `file://${join(dir, 'airlock-repo.asc')}`;
 }, 180_000);
 
 afterAll(async () => {
@@ -54,8 +58,9 @@ describe('dnf against airlock', () => {
   });
 
   it('makecache, repoquery, install --downloadonly and install into an installroot succeed', async () => {
-    const d = dnfRoot(join(dir, 'dnf1'), [{ id: 'airlock', baseurl: repoUrl, gpgkey: [keyUrl], repoGpgcheck: false }]);
+    const d = dnfRoot(join(dir, 'dnf1'), [{ id: 'airlock', baseurl: repoUrl, gpgkey: [siteKeyUrl, keyUrl] }]);
     await d.must(['makecache']);
+    expect(await d.must(['module', 'list'])).toMatch(/^fixmod\s+2 \[d\]/m);
     const available = (await d.must(['repoquery', '--qf', '%{name}-%{version}-%{release}.%{arch}'])).trim().split('\n').sort();
     expect(available).toEqual(EXPECTED);
     await d.must(['install', '--downloadonly', '--downloaddir', join(dir, 'dl'), 'uses-rich']);
@@ -63,9 +68,16 @@ describe('dnf against airlock', () => {
     expect(readdirSync(join(dir, 'dl')).sort()).toEqual(['rich-x-1.0-1.noarch.rpm', 'uses-rich-1.0-1.noarch.rpm']);
     await d.must(['install', ...ROOTS]);
     const installed = (await run('rpm', ['--root', d.root, '-qa', '--qf', '%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}\n'])).stdout.trim().split('\n').sort();
-    // The fixture key was imported to check the packages' signatures: gpgcheck was on.
-    expect(installed.filter((n) => n.startsWith('gpg-pubkey-'))).toHaveLength(1);
+    // dnf imported the keys of gpgkey= to check the packages' signatures: gpgcheck was on.
+    expect(installed.filter((n) => n.startsWith('gpg-pubkey-'))).toHaveLength(2);
     expect(installed.filter((n) => !n.startsWith('gpg-pubkey-'))).toEqual(EXPECTED);
+  });
+
+  it('repo_gpgcheck: dnf refuses the repository when repomd.xml.asc is not made by the key it trusts', async () => {
+    const d = dnfRoot(join(dir, 'dnf-wrongkey'), [{ id: 'airlock', baseurl: repoUrl, gpgkey: [keyUrl] }]);
+    const r = await d.dnf(['makecache', '--setopt=skip_if_unavailable=False']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr + r.stdout).toMatch(/repomd\.xml GPG signature verification error/);
   });
 
   it('gives dnf the same answers as createrepo_c metadata of the same RPMs', async () => {

@@ -10,20 +10,15 @@ import { REPODATA, type RepodataMeta } from './publish.js';
 
 export const YUM_PREFIX = '/yum/';
 
-/** The part of the site's repository key the routes use. */
-export interface DetachedSigner {
-  detachSign(data: Uint8Array, opts: { armor: boolean }): Promise<string | Uint8Array>;
-}
-
 const NO_CACHE = { 'cache-control': 'no-cache' };
 
 export function rpmRoutes(opts: ServeOptions): Route[] {
-  const signer = (opts as ServeOptions & { signer?: DetachedSigner }).signer;
+  const signer = opts.signer;
   const signatures = new Map<string, Promise<string>>();
   const sign = (digest: string, bytes: Buffer) => {
     let sig = signatures.get(digest);
     if (!sig) {
-      sig = signer!.detachSign(bytes, { armor: true }).then(String);
+      sig = signer!.detachSign(bytes, { armor: true });
       signatures.set(digest, sig);
       sig.catch(() => signatures.delete(digest));
       if (signatures.size > 256) signatures.delete(signatures.keys().next().value!);
