@@ -1,0 +1,103 @@
+// The rpm kind through the CLI: collect errors (unsatisfiable, bad upstream signature), mirror: true, and
+// collect → pack → load → serve with dnf, then a delta bundle that adds packages, loaded into the store a
+// running server serves: dnf sees the new packages without a restart.
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { airlock, startServe } from './helpers/cli.js';
+import { curl, ok, okJson } from './helpers/pipeline.js';
+import { startUpstream, type Upstream } from './helpers/upstream.js';
+import { tempDir } from './helpers/tmp.js';
+import { buildFixtureRepo, makeGpgKey, type FixtureRepo } from './helpers/rpm-fixtures.js';
+import { dnfRoot } from './helpers/rpm-dnf.js';
+
+const dir = tempDir('rpm-pipeline-');
+let fixture: FixtureRepo;
+let upstream: Upstream;
+let baseurl = '';
+
+function manifest(file: string, lines: string[]): string {
+  const path = join(dir, file);
+  writeFileSync(path, ['version: 1', 'rpms:', ...lines, ''].join('\n'));
+  return path;
+}
+
+const entry = (packages: string, extra: string[] = []) => ['  - name: el9', `    upstream: { baseurl: [${baseurl}] }`, '    gpgkey: ./RPM-GPG-KEY-fixture', `    packages: [${packages}]`, ...extra];
+
+beforeAll(async () => {
+  fixture = await buildFixtureRepo(join(dir, 'fixture'));
+  upstream = await startUpstream();
+  for (const [path, bytes] of fixture.files) upstream.add(`/el9/${path}`, bytes);
+  baseurl = `${upstream.url}/el9/`;
+  copyFileSync(fixture.key.publicKeyFile, join(dir, 'RPM-GPG-KEY-fixture'));
+  await ok(['keygen', '--out', join(dir, 'bundle-key')]);
+}, 120_000);
+afterAll(() => upstream?.close());
+
+describe('rpm collect errors', () => {
+  it('an unsatisfiable requirement fails with exit 10 and one line naming the chain', async () => {
+    const r = await airlock(['collect', '-f', manifest('broken.yaml', entry('broken')), '--store', join(dir, 'broken-store'), '-q']);
+    expect(r.code).toBe(10);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/broken: nothing provides missing-thing >= 2 \(needed by broken-0:1\.0-1\.noarch\)/);
+  });
+
+  it('a repomd.xml signed by a key other than gpgkey is refused before anything else is fetched', async () => {
+    const other = await makeGpgKey(join(dir, 'other-key'), 'someone else');
+    copyFileSync(other.publicKeyFile, join(dir, 'OTHER-KEY'));
+    const lines = entry('chain-a').map((l) => l.replace('./RPM-GPG-KEY-fixture', './OTHER-KEY'));
+    const before = upstream.requests.length;
+    const r = await airlock(['collect', '-f', manifest('wrongkey.yaml', lines), '--store', join(dir, 'wrong-store'), '-q']);
+    expect(r.code).toBe(7);
+    expect(r.stderr).toMatch(/repomd\.xml\.asc/);
+    expect(upstream.requests.slice(before).map((q) => q.path)).toEqual(['/el9/repodata/repomd.xml', '/el9/repodata/repomd.xml.asc']);
+  });
+
+  it('mirror: true carries the newest package of every name and wanted arch, with no closure', async () => {
+    const file = manifest('mirror.yaml', ['  - name: mirror', `    upstream: { baseurl: [${baseurl}] }`, '    mirror: true']);
+    await ok(['collect', '-f', file, '--store', join(dir, 'mirror-store'), '-q']);
+    const server = await startServe(join(dir, 'mirror-store'));
+    try {
+      const d = dnfRoot(join(dir, 'dnf-mirror'), [{ id: 'm', baseurl: `${server.url}/yum/mirror/` }]);
+      const names = (await d.must(['repoquery', '--qf', '%{name}-%{version}.%{arch}'])).trim().split('\n').sort();
+      // 22 upstream packages less the i686 one and the older chain-c.
+      expect(names).toHaveLength(20);
+      expect(names).toContain('chain-c-1.1.noarch');
+      expect(names).not.toContain('chain-c-1.0.noarch');
+      expect(names.filter((n) => n.endsWith('.i686'))).toEqual([]);
+      expect(names).toContain('broken-1.0.noarch');
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('rpm collect → pack → load → serve', () => {
+  it('dnf installs from a loaded bundle, and a delta that adds packages is served without a restart', async () => {
+    const key = ['--key', join(dir, 'bundle-key.key')];
+    const pub = ['--pubkey', join(dir, 'bundle-key.pub')];
+    const file = manifest('airlock.yaml', entry('chain-a'));
+    await ok(['collect', '-f', file, '--store', join(dir, 'bastion'), '-q']);
+    await ok(['pack', '--store', join(dir, 'bastion'), '--out', join(dir, 'bundle'), ...key, '-q']);
+    await ok(['load', join(dir, 'bundle'), '--store', join(dir, 'admin'), ...pub, '-q']);
+    const server = await startServe(join(dir, 'admin'));
+    try {
+      writeFileSync(join(dir, 'site.asc'), (await curl(`${server.url}/keys/airlock-repo.asc`)).body);
+      const repo = { id: 'airlock', baseurl: `${server.url}/yum/el9/`, gpgkey: [`file://${join(dir, 'site.asc')}`, `file://${join(dir, 'RPM-GPG-KEY-fixture')}`] };
+      const d = dnfRoot(join(dir, 'dnf-admin'), [repo]);
+      await d.must(['install', 'chain-a']);
+      expect((await d.dnf(['repoquery', 'uses-virtual'])).stdout.trim()).toBe('');
+
+      manifest('airlock.yaml', entry('chain-a, uses-virtual'));
+      await ok(['collect', '-f', file, '--store', join(dir, 'bastion'), '-q']);
+      const delta = await okJson<{ blobs: number }>(['pack', '--store', join(dir, 'bastion'), '--out', join(dir, 'delta'), '--since', join(dir, 'admin', 'receipt.json'), ...key]);
+      expect(delta.blobs).toBeGreaterThan(0);
+      await ok(['load', join(dir, 'delta'), '--store', join(dir, 'admin'), ...pub, '-q']);
+      await d.must(['install', 'uses-virtual']);
+      const installed = (await d.must(['repoquery', '--installed', '--qf', '%{name}'])).trim().split('\n').sort();
+      expect(installed.filter((n) => !n.startsWith('gpg-pubkey'))).toEqual(['chain-a', 'chain-b', 'chain-c', 'fixture-tool', 'mta-big', 'uses-virtual']);
+    } finally {
+      await server.stop();
+    }
+  }, 180_000);
+});
