@@ -1,11 +1,11 @@
 // The rpm kind through the CLI: collect errors (unsatisfiable, bad upstream signature), mirror: true, and
 // collect → pack → load → serve with dnf, then a delta bundle that adds packages, loaded into the store a
 // running server serves: dnf sees the new packages without a restart.
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { airlock, startServe } from './helpers/cli.js';
-import { curl, ok, okJson } from './helpers/pipeline.js';
+import { airlock, run, startServe } from './helpers/cli.js';
+import { ok, okJson } from './helpers/pipeline.js';
 import { startUpstream, type Upstream } from './helpers/upstream.js';
 import { tempDir } from './helpers/tmp.js';
 import { buildFixtureRepo, makeGpgKey, type FixtureRepo } from './helpers/rpm-fixtures.js';
@@ -82,18 +82,24 @@ describe('rpm collect → pack → load → serve', () => {
     await ok(['load', join(dir, 'bundle'), '--store', join(dir, 'admin'), ...pub, '-q']);
     const server = await startServe(join(dir, 'admin'));
     try {
-      writeFileSync(join(dir, 'site.asc'), (await curl(`${server.url}/keys/airlock-repo.asc`)).body);
-      const repo = { id: 'airlock', baseurl: `${server.url}/yum/el9/`, gpgkey: [`file://${join(dir, 'site.asc')}`, `file://${join(dir, 'RPM-GPG-KEY-fixture')}`] };
-      const d = dnfRoot(join(dir, 'dnf-admin'), [repo]);
+      // The node is configured by nodeconfig alone: its dnf.conf and .repo files are the installroot's own.
+      const site = join(dir, 'site.yaml');
+      writeFileSync(site, `domain: airgap.internal\nadmin: { name: admin, address: 127.0.0.1 }\nhttp: { listen: "${new URL(server.url).host}" }\n`);
+      const node = join(dir, 'node');
+      await ok(['nodeconfig', '--site', site, '--store', join(dir, 'admin'), '--out', node]);
+      const repoFile = readFileSync(join(node, 'etc/airlock/yum.repos.d/airlock.repo'), 'utf8');
+      expect(repoFile).toMatch(/^gpgcheck=1\nrepo_gpgcheck=1\ngpgkey=\S+\/keys\/airlock-repo\.asc \S+\/yum\/el9\/keys\/RPM-GPG-KEY-fixture$/m);
+      const d = { must: async (args: string[]) => dnfMust(['-y', '-q', `--installroot=${node}`, '--releasever=9', '--setopt=install_weak_deps=False', ...args]) };
       await d.must(['install', 'chain-a']);
-      expect((await d.dnf(['repoquery', 'uses-virtual'])).stdout.trim()).toBe('');
+      expect((await d.must(['repoquery', 'uses-virtual'])).trim()).toBe('');
 
       manifest('airlock.yaml', entry('chain-a, uses-virtual'));
       await ok(['collect', '-f', file, '--store', join(dir, 'bastion'), '-q']);
       const delta = await okJson<{ blobs: number }>(['pack', '--store', join(dir, 'bastion'), '--out', join(dir, 'delta'), '--since', join(dir, 'admin', 'receipt.json'), ...key]);
       expect(delta.blobs).toBeGreaterThan(0);
       await ok(['load', join(dir, 'delta'), '--store', join(dir, 'admin'), ...pub, '-q']);
-      await d.must(['install', 'uses-virtual']);
+      // A node refreshes within metadata_expire (1h in the rendered .repo); --refresh asks now.
+      await d.must(['--refresh', 'install', 'uses-virtual']);
       const installed = (await d.must(['repoquery', '--installed', '--qf', '%{name}'])).trim().split('\n').sort();
       expect(installed.filter((n) => !n.startsWith('gpg-pubkey'))).toEqual(['chain-a', 'chain-b', 'chain-c', 'fixture-tool', 'mta-big', 'uses-virtual']);
     } finally {
@@ -101,3 +107,9 @@ describe('rpm collect → pack → load → serve', () => {
     }
   }, 180_000);
 });
+
+async function dnfMust(args: string[]): Promise<string> {
+  const r = await run('dnf', args);
+  if (r.code !== 0) throw new Error(`dnf ${args.join(' ')} exited ${r.code}:\n${r.stderr}${r.stdout}`);
+  return r.stdout;
+}

@@ -11,6 +11,7 @@ import { nodeEndpoints, type NodeEndpoints } from './endpoints.js';
 import { renderKubespray } from './kubespray.js';
 import { renderResolver } from './resolver.js';
 import { renderTrust } from './trust.js';
+import { renderYum, type YumRepo } from './yum.js';
 import { AirlockError } from '../core/errors.js';
 import type { RenderedFile } from './rendered.js';
 import { loadPreset, presetVersions, type PresetData } from '../kubespray/preset.js';
@@ -31,6 +32,8 @@ export interface NodeConfigOptions {
   caPem?: string;
   /** The kubespray release offline.yml is for (its download and image variables); default the newest preset. */
   kubespray?: PresetData;
+  /** YUM repositories the store serves (rpms: entries), with the vendor keys it carries for them. */
+  yumRepos?: YumRepo[];
 }
 
 export function renderNodeConfig(site: Site, opts: NodeConfigOptions = {}): NodeConfig {
@@ -47,7 +50,8 @@ export function renderNodeConfig(site: Site, opts: NodeConfigOptions = {}): Node
     ...renderContainers(endpoints, [...KUBESPRAY_REGISTRIES, ...registries], opts.caPem),
     ...renderChrony(endpoints),
     ...renderResolver(endpoints, notes),
-    ...renderKubespray(endpoints, registries, notes, opts.kubespray ?? loadPreset(presetVersions()[0]!)),
+    ...renderYum(endpoints, opts.yumRepos ?? []),
+    ...renderKubespray(endpoints, registries, notes, opts.kubespray ?? loadPreset(presetVersions()[0]!), opts.yumRepos ?? []),
   ];
   return { endpoints, files, notes };
 }

@@ -6,6 +6,7 @@ import { loadSite, sitePath } from '../../config/site.js';
 import { AirlockError } from '../../core/errors.js';
 import { renderNodeConfig, writeNodeConfig } from '../../nodeconfig/index.js';
 import { upstreamRegistries } from '../../kinds/oci/names.js';
+import { yumReposOf } from '../../kinds/rpm/nodes.js';
 import { Store } from '../../store/store.js';
 import { loadPreset } from '../../kubespray/preset.js';
 import { printResult } from '../output.js';
@@ -23,17 +24,19 @@ export function register(program: Command): void {
     .action(async (o: { site: string; store?: string; kubespray?: string; out?: string; json?: boolean }) => {
       const site = loadSite(o.site);
       let registries: string[] = [];
+      let yumRepos: ReturnType<typeof yumReposOf> = [];
       if (o.store) {
         const store = await Store.open(o.store);
         try {
           registries = upstreamRegistries(store.find({ kind: 'oci' }).map((e) => e.record.name));
+          yumRepos = yumReposOf(store);
         } finally {
           store.close();
         }
       }
       const caFile = site.http?.tls?.ca && sitePath(o.site, site.http.tls.ca);
       const kubespray = o.kubespray ? loadPreset(o.kubespray) : undefined;
-      const config = renderNodeConfig(site, { registries, caPem: caFile ? readCa(caFile) : undefined, kubespray });
+      const config = renderNodeConfig(site, { registries, caPem: caFile ? readCa(caFile) : undefined, kubespray, yumRepos });
       const written = o.out ? await writeNodeConfig(o.out, config.files) : undefined;
       const notes = config.notes.map((n) => `note: ${n}`);
       printResult(o, { ...config, written }, () =>

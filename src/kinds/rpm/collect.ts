@@ -12,7 +12,7 @@ import { extractFragments, type FragmentKind } from './fragments.js';
 import { closureOf, newestOf, noPackages, pinnedOf, type Upstreams } from './select.js';
 import { repoNameOf, type RpmEntry, type RpmLocked } from './spec.js';
 import { formatEvr } from './vercmp.js';
-import { repomdVerifier } from './signature.js';
+import { keysArtifact, repomdVerifier } from './signature.js';
 
 const SAFE_FILE = /^[A-Za-z0-9][A-Za-z0-9._+~^-]*\.rpm$/;
 
@@ -28,6 +28,8 @@ export async function collectRpms(entry: RpmEntry, ctx: CollectContext, pinned?:
   const blobs = await Promise.all(selected.map((p) => fetchRpm(p, repos[p.repo]!, ctx)));
   const fragments = await fragmentsOf(selected, repos, ctx);
   const artifacts = selected.map((p, i) => artifactOf(name, p, repos[p.repo]!, blobs[i]!, fragments, modules));
+  const keys = await keysArtifact(entry, name, ctx);
+  if (keys) artifacts.push(keys);
   const locked: RpmLocked = {
     name,
     baseurl: entry.upstream.baseurl,

@@ -7,6 +7,7 @@ import type { StoreView } from '../../store/store.js';
 import { blobResponse } from '../../http/blob-response.js';
 import { decodePathSegments } from '../../http/safe-path.js';
 import { REPODATA, type RepodataMeta } from './publish.js';
+import { KEYS } from './signature.js';
 
 export const YUM_PREFIX = '/yum/';
 
@@ -33,11 +34,12 @@ export function rpmRoutes(opts: ServeOptions): Route[] {
         const [repo, dir, file, ...rest] = decodePathSegments(req.rawPath.slice(YUM_PREFIX.length));
         if (!repo || !file || rest.length > 0) return undefined;
         if (dir === 'Packages') return packageFile(req, opts.store, `${repo}/Packages/${file}`);
+        if (dir === KEYS) return keyFile(req, opts.store, repo, file);
         if (dir !== REPODATA) return undefined;
         const meta = opts.store.find({ kind: 'rpm', name: `${repo}/${REPODATA}` })[0]?.record.meta as RepodataMeta | undefined;
         if (!meta) return undefined;
         if (file === 'repomd.xml.asc') return signer ? signature(req, opts.store, meta.files['repomd.xml']!, sign) : undefined;
-        const digest = meta.files[file] ?? meta.previous[file];
+        const digest = Object.hasOwn(meta.files, file) ? meta.files[file] : Object.hasOwn(meta.previous, file) ? meta.previous[file] : undefined;
         if (!digest) return undefined;
         const fresh = file === 'repomd.xml';
         return blobResponse(req, opts.store.blobs, digest, { contentType: contentTypeOf(file), headers: fresh ? NO_CACHE : {} });
@@ -49,6 +51,12 @@ export function rpmRoutes(opts: ServeOptions): Route[] {
 async function packageFile(req: HttpRequest, store: StoreView, name: string): Promise<HttpResponse | undefined> {
   const blob = store.find({ kind: 'rpm', name })[0]?.record.blobs[0];
   return blob ? blobResponse(req, store.blobs, blob.digest, { contentType: 'application/x-rpm' }) : undefined;
+}
+
+async function keyFile(req: HttpRequest, store: StoreView, repo: string, file: string): Promise<HttpResponse | undefined> {
+  const files = store.find({ kind: 'rpm', name: `${repo}/${KEYS}` })[0]?.record.meta.files as Record<string, string> | undefined;
+  const digest = files && Object.hasOwn(files, file) ? files[file] : undefined;
+  return digest ? blobResponse(req, store.blobs, digest, { contentType: 'application/pgp-keys', headers: NO_CACHE }) : undefined;
 }
 
 async function signature(req: HttpRequest, store: StoreView, digest: string, sign: (d: string, b: Buffer) => Promise<string>): Promise<HttpResponse | undefined> {

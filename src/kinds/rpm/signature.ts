@@ -5,7 +5,8 @@
 // included, sign packages but not repomd.xml); the RPMs' own header signatures are left to dnf on the node
 // (gpgcheck=1 with the vendor keys nodeconfig carries), not checked at collect.
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
+import type { NewArtifact } from '../../store/artifact.js';
 import type { CollectContext } from '../kind.js';
 import { AirlockError } from '../../core/errors.js';
 import { readKeyring, verifyDetached, type Keyring } from '../../reposign/keyring.js';
@@ -37,4 +38,24 @@ async function readKey(file: string): Promise<Buffer> {
   } catch (err) {
     throw new AirlockError('CONFIG_INVALID', `cannot read gpgkey ${file}: ${(err as Error).message}`, { hint: 'gpgkey: names key files beside airlock.yaml (the RPM-GPG-KEY-* file of the distribution)' });
   }
+}
+
+export const KEYS = 'keys';
+
+/**
+ * The vendor keys travel with the packages (served at /yum/<repo>/keys/<file>) so nodes can keep
+ * gpgcheck=1 for the RPMs' own signatures; nodeconfig names them in gpgkey=.
+ */
+export async function keysArtifact(entry: RpmEntry, repo: string, ctx: CollectContext): Promise<NewArtifact | undefined> {
+  const files = gpgkeysOf(entry);
+  if (files.length === 0) return undefined;
+  const blobs = [];
+  const map: Record<string, string> = {};
+  for (const f of files) {
+    const name = basename(f).replace(/[^A-Za-z0-9._-]/g, '_');
+    const info = await ctx.putBlob(await readKey(resolve(ctx.baseDir, f)));
+    map[name] = info.digest;
+    blobs.push({ digest: info.digest, size: info.size, role: 'key', mediaType: 'application/pgp-keys' });
+  }
+  return { kind: 'rpm', name: `${repo}/${KEYS}`, blobs, meta: { repo, files: map } };
 }

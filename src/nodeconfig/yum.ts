@@ -1,0 +1,43 @@
+// dnf/yum on RHEL-family nodes: the admin server's YUM repositories are the only ones. dnf.conf points
+// reposdir at a directory airlock owns, so the distribution's own .repo files stay untouched but unread;
+// every repository has gpgcheck=1 (package signatures, by the vendor keys the store carries) and
+// repo_gpgcheck=1 (repomd.xml.asc, by the site's repository key served at /keys/airlock-repo.asc).
+import type { NodeEndpoints } from './endpoints.js';
+import type { RenderedFile } from './rendered.js';
+
+export interface YumRepo {
+  /** The repository's name: served at /yum/<name>/. */
+  name: string;
+  /** Vendor key files the store carries for it, served at /yum/<name>/keys/<file>. */
+  keys: string[];
+}
+
+export const YUM_REPOS_DIR = '/etc/airlock/yum.repos.d';
+
+export function renderYum(ep: NodeEndpoints, repos: YumRepo[]): RenderedFile[] {
+  if (repos.length === 0) return [];
+  const sections = repos.map((r) => {
+    const keys = [`${ep.filesUrl}/keys/airlock-repo.asc`, ...r.keys.map((k) => `${ep.filesUrl}/yum/${r.name}/keys/${k}`)];
+    return [`[airlock-${r.name}]`, `name=airlock ${r.name}`, `baseurl=${ep.filesUrl}/yum/${r.name}/`, 'enabled=1', 'gpgcheck=1', 'repo_gpgcheck=1', `gpgkey=${keys.join(' ')}`, 'skip_if_unavailable=False', '# A new bundle is loaded now and then: look for new metadata hourly.', 'metadata_expire=1h', ''].join('\n');
+  });
+  const dnfConf = [
+    '# airlock nodeconfig: only the admin server’s repositories (the distribution’s .repo files are not read).',
+    '[main]',
+    'gpgcheck=True',
+    'installonly_limit=3',
+    'clean_requirements_on_remove=True',
+    'best=True',
+    'skip_if_unavailable=False',
+    `reposdir=${YUM_REPOS_DIR}`,
+    '',
+  ].join('\n');
+  return [
+    { path: 'etc/dnf/dnf.conf', content: dnfConf },
+    { path: `${YUM_REPOS_DIR.slice(1)}/airlock.repo`, content: `# airlock nodeconfig: YUM repositories of the admin server.\n${sections.join('\n')}` },
+  ];
+}
+
+/** kubespray's variable for an internal YUM mirror. */
+export function yumKubesprayVars(ep: NodeEndpoints, repos: YumRepo[]): Record<string, unknown> {
+  return repos.length === 0 ? {} : { yum_repo: `${ep.filesUrl}/yum` };
+}
