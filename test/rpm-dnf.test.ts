@@ -73,6 +73,34 @@ describe('dnf against airlock', () => {
     expect(installed.filter((n) => !n.startsWith('gpg-pubkey-'))).toEqual(EXPECTED);
   });
 
+  it('serves repodata with sha256 and open-checksums, repomd.xml uncached, a signature gpg accepts, and nothing outside', async () => {
+    const repomd = await curl(`${repoUrl}repodata/repomd.xml`);
+    expect(repomd.status).toBe(200);
+    expect(repomd.headers).toMatch(/^cache-control: no-cache\r?$/im);
+    const text = repomd.body.toString();
+    for (const type of ['primary', 'filelists', 'other', 'modules']) expect(text).toContain(`<data type="${type}">`);
+    const hrefs = [...text.matchAll(/<location href="(repodata\/[^"]+)"/g)].map((m) => m[1]!);
+    const sums = [...text.matchAll(/<checksum type="sha256">([a-f0-9]{64})<\/checksum>/g)].map((m) => m[1]!);
+    for (const [i, href] of hrefs.entries()) {
+      const f = await curl(`${repoUrl}${href}`);
+      expect(f.sha256, href).toBe(sums[i]);
+      expect(f.headers).toMatch(/immutable/);
+    }
+    const asc = await curl(`${repoUrl}repodata/repomd.xml.asc`);
+    writeFileSync(join(dir, 'repomd.xml'), repomd.body);
+    writeFileSync(join(dir, 'repomd.xml.asc'), asc.body);
+    const ring = join(dir, 'site.gpg');
+    await run('gpg', ['--batch', '--yes', '--dearmor', '-o', ring, join(dir, 'airlock-repo.asc')]);
+    const v = await run('gpgv', ['--keyring', ring, join(dir, 'repomd.xml.asc'), join(dir, 'repomd.xml')]);
+    expect(v.code, v.stderr).toBe(0);
+    const rpm = await curl(`${repoUrl}Packages/chain-a-1.0-1.noarch.rpm`, ['-I']);
+    expect(rpm.status).toBe(200);
+    expect(rpm.headers).toMatch(/^content-type: application\/x-rpm\r?$/im);
+    for (const bad of ['Packages/../repodata/repomd.xml', 'Packages/%2e%2e%2frepodata%2frepomd.xml', 'repodata/nothing.xml.gz', 'Packages/nothing.rpm', 'keys/../../x', 'repodata/__proto__', 'keys/toString']) {
+      expect([400, 404], bad).toContain((await curl(`${repoUrl}${bad}`)).status);
+    }
+  });
+
   it('repo_gpgcheck: dnf refuses the repository when repomd.xml.asc is not made by the key it trusts', async () => {
     const d = dnfRoot(join(dir, 'dnf-wrongkey'), [{ id: 'airlock', baseurl: repoUrl, gpgkey: [keyUrl] }]);
     const r = await d.dnf(['makecache', '--setopt=skip_if_unavailable=False']);

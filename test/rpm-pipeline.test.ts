@@ -78,6 +78,10 @@ describe('rpm collect → pack → load → serve', () => {
     const pub = ['--pubkey', join(dir, 'bundle-key.pub')];
     const file = manifest('airlock.yaml', entry('chain-a'));
     await ok(['collect', '-f', file, '--store', join(dir, 'bastion'), '-q']);
+    // --locked takes exactly the pinned RPMs (found in primary by sha256), all already in the store.
+    const again = await okJson<{ downloaded: { count: number }; reused: { count: number } }>(['collect', '-f', file, '--store', join(dir, 'bastion'), '--locked']);
+    expect(again.downloaded.count).toBe(0);
+    expect(again.reused.count).toBeGreaterThanOrEqual(4);
     await ok(['pack', '--store', join(dir, 'bastion'), '--out', join(dir, 'bundle'), ...key, '-q']);
     await ok(['load', join(dir, 'bundle'), '--store', join(dir, 'admin'), ...pub, '-q']);
     const server = await startServe(join(dir, 'admin'));

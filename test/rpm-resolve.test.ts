@@ -1,7 +1,8 @@
 // The resolver and the repodata readers on a repository built with rpmbuild + createrepo_c + modifyrepo_c:
 // dependency chain, virtual provide, file dependencies (primary and filelists), rich dependencies,
 // conflicts, obsoletes, arch filtering, module streams, and the unsatisfiable chain.
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,9 @@ import { parseModules, visible } from '../src/kinds/rpm/modules.js';
 import { basePackages, parseRpmQa } from '../src/kinds/rpm/base.js';
 import { parseRich } from '../src/kinds/rpm/richdep.js';
 import { isAirlockError } from '../src/core/errors.js';
+import { run as runCmd } from './helpers/cli.js';
+
+const zstdCompressSync = (b: Buffer) => execFileSync('zstd', ['-q', '-c'], { input: b });
 
 let repo: FixtureRepo;
 let packages: RpmPackage[];
@@ -42,6 +46,24 @@ describe('repodata readers', () => {
     expect(a.requires.find((d) => d.name === 'chain-b')).toMatchObject({ flags: 'GE', evr: { version: '1.0' } });
     expect(a.checksum.hex).toMatch(/^[a-f0-9]{64}$/);
     expect(packages.find((p) => p.name === 'fixture-tool')!.files).toContain('/usr/bin/fixture-tool');
+  });
+
+  it('reads xz primaries createrepo_c makes, and zstd ones (zstd CLI: Debian 12’s createrepo_c lacks it), as gzip', async () => {
+    const want = packages.map((p) => p.checksum.hex).sort();
+    const out = join(repo.dir, '..', 'repo-xz');
+    mkdirSync(out);
+    const r = await runCmd('createrepo_c', ['--quiet', '--general-compress-type=xz', '-o', out, repo.dir]);
+    expect(r.code, r.stderr).toBe(0);
+    const md = await parseRepomd(createReadStream(join(out, 'repodata/repomd.xml')), 'repomd.xml');
+    const xzHref = md.data.find((d) => d.type === 'primary')!.href;
+    expect(xzHref).toMatch(/\.xz$/);
+    const zst = join(out, 'primary.xml.zst');
+    writeFileSync(zst, zstdCompressSync(gunzipSync(readFileSync(join(repo.dir, hrefs.primary!)))));
+    for (const [href, file] of [[xzHref, join(out, xzHref)], ['primary.xml.zst', zst]] as const) {
+      const got: string[] = [];
+      await parsePrimary(decompressed(href, createReadStream(file, { highWaterMark: 1024 })), href, (p) => got.push(p.checksum.hex));
+      expect(got.sort(), href).toEqual(want);
+    }
   });
 
   it('finds file owners in filelists', async () => {

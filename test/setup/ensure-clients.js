@@ -36,6 +36,7 @@ const CLIENTS = {
   gzip: 'gzip',
   pgrep: 'procps',
   sysctl: 'procps',
+  rpm: 'rpm', rpmbuild: 'rpm', rpmsign: 'rpm', createrepo_c: 'createrepo-c', modifyrepo_c: 'createrepo-c', dnf: 'dnf', gpg: 'gpg',
 };
 
 const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd} || test -x /usr/sbin/${cmd}`], { stdio: 'ignore' }).status === 0;
