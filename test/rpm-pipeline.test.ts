@@ -98,6 +98,8 @@ describe('rpm collect → pack → load → serve', () => {
       expect((await d.must(['repoquery', 'uses-virtual'])).trim()).toBe('');
 
       manifest('airlock.yaml', entry('chain-a, uses-virtual'));
+      // The lock pins what was asked for: a manifest asking for more is refused under --locked.
+      expect((await airlock(['collect', '-f', file, '--store', join(dir, 'bastion'), '--locked', '-q'])).code).toBe(2);
       await ok(['collect', '-f', file, '--store', join(dir, 'bastion'), '-q']);
       const delta = await okJson<{ blobs: number }>(['pack', '--store', join(dir, 'bastion'), '--out', join(dir, 'delta'), '--since', join(dir, 'admin', 'receipt.json'), ...key]);
       expect(delta.blobs).toBeGreaterThan(0);

@@ -33,6 +33,9 @@ export async function collectRpms(entry: RpmEntry, ctx: CollectContext, pinned?:
   const locked: RpmLocked = {
     name,
     baseurl: entry.upstream.baseurl,
+    roots: entry.packages,
+    arch: entry.arch,
+    mirror: entry.mirror,
     packages: selected.map((p) => ({ name: p.name, evr: formatEvr(p.evr), arch: p.arch, file: fileName(p), url: packageUrl(repos[p.repo]!, p), sha256: p.checksum.hex, size: p.size })),
   };
   return { locked, artifacts };

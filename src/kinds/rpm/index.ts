@@ -11,8 +11,15 @@ export const rpmKind: Kind<RpmEntry, RpmLocked> = {
   entrySchema: rpmEntrySchema,
   lockedSchema: rpmLockedSchema,
   key: (e) => repoNameOf(e),
-  satisfies: (entry, locked) => repoNameOf(entry) === locked.name && entry.upstream.baseurl.join(' ') === locked.baseurl.join(' '),
+  satisfies: (entry, locked) =>
+    repoNameOf(entry) === locked.name &&
+    same(entry.upstream.baseurl, locked.baseurl) &&
+    same(entry.packages, locked.roots) &&
+    same(entry.arch, locked.arch) &&
+    entry.mirror === locked.mirror,
   collect: collectRpms,
   routes: rpmRoutes,
   publish: publishRpmRepos,
 };
+
+const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);

@@ -49,6 +49,10 @@ export const rpmLockedSchema = z
   .object({
     name: repoName,
     baseurl: z.array(httpUrl),
+    /** What was asked for: a manifest that asks for something else no longer matches this lock. */
+    roots: z.array(z.string()),
+    arch: z.array(z.string()),
+    mirror: z.boolean(),
     packages: z.array(pinnedPackage),
   })
   .strict();
