@@ -8,7 +8,7 @@ import { airlock, run, startServe } from './helpers/cli.js';
 import { ok, okJson } from './helpers/pipeline.js';
 import { startUpstream, type Upstream } from './helpers/upstream.js';
 import { tempDir } from './helpers/tmp.js';
-import { buildFixtureRepo, makeGpgKey, type FixtureRepo } from './helpers/rpm-fixtures.js';
+import { buildFixtureRepo, makeGpgKey, withForeignPackage, type FixtureRepo } from './helpers/rpm-fixtures.js';
 import { dnfRoot } from './helpers/rpm-dnf.js';
 
 const dir = tempDir('rpm-pipeline-');
@@ -52,6 +52,23 @@ describe('rpm collect errors', () => {
     expect(r.stderr).toMatch(/repomd\.xml\.asc/);
     expect(upstream.requests.slice(before).map((q) => q.path)).toEqual(['/el9/repodata/repomd.xml', '/el9/repodata/repomd.xml.asc']);
   });
+
+  it('an RPM whose header is signed by a key other than gpgkey is refused, naming it', async () => {
+    const other = await makeGpgKey(join(dir, 'foreign-key'), 'foreign');
+    const files = await withForeignPackage(fixture, dir, 'chain-b-1.0-1.noarch.rpm', other);
+    const foreign = await startUpstream();
+    try {
+      for (const [path, bytes] of files) foreign.add(`/el9/${path}`, bytes);
+      const lines = entry('chain-a').map((l) => l.replace(baseurl, `${foreign.url}/el9/`));
+      const r = await airlock(['collect', '-f', manifest('foreign.yaml', lines), '--store', join(dir, 'foreign-store'), '-q']);
+      expect(r.code).toBe(7);
+      expect(r.stderr).toMatch(/chain-b-1\.0-1\.noarch\.rpm/);
+      const off = await airlock(['collect', '-f', manifest('foreign-off.yaml', [...lines, '    checksig: false']), '--store', join(dir, 'foreign-store'), '-q']);
+      expect(off.code, off.stderr).toBe(0);
+    } finally {
+      await foreign.close();
+    }
+  }, 60_000);
 
   it('mirror: true carries the newest package of every name and wanted arch, with no closure', async () => {
     const file = manifest('mirror.yaml', ['  - name: mirror', `    upstream: { baseurl: [${baseurl}] }`, '    mirror: true']);

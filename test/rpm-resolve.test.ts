@@ -6,7 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildFixtureRepo, type FixtureRepo } from './helpers/rpm-fixtures.js';
+import { buildFixtureRepo, makeGpgKey, type FixtureRepo } from './helpers/rpm-fixtures.js';
+import { signedHeader } from '../src/kinds/rpm/rpm-header.js';
+import { checkPackageSignature } from '../src/kinds/rpm/signature.js';
+import { readKeyring } from '../src/reposign/keyring.js';
 import { tempDir } from './helpers/tmp.js';
 import { parseRepomd } from '../src/kinds/rpm/repomd.js';
 import { parsePrimary, type RpmPackage } from '../src/kinds/rpm/primary.js';
@@ -75,6 +78,21 @@ describe('repodata readers', () => {
   it('parses nested rich dependencies', () => {
     expect(parseRich('((a >= 1 and perl(Foo::Bar)) or (c if d else e))')).toMatchObject({ op: 'or', args: [{ op: 'and' }, { op: 'if', else: { op: 'dep' } }] });
     expect(() => parseRich('(a and b or c)')).toThrow(/mixed/);
+  });
+});
+
+describe('RPM header signatures', () => {
+  it('verify against the signing key, and not against another', async () => {
+    const rpm = readFileSync(join(repo.dir, 'Packages/chain-a-1.0-1.noarch.rpm'));
+    expect(signedHeader(rpm).signatures).toHaveLength(1);
+    await checkPackageSignature(rpm, await readKeyring(readFileSync(repo.key.publicKeyFile)), 'chain-a');
+    const other = await makeGpgKey(join(repo.dir, '..', 'other'), 'other');
+    await expect(checkPackageSignature(rpm, await readKeyring(readFileSync(other.publicKeyFile)), 'chain-a')).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
+    const tampered = Buffer.from(rpm);
+    const at = tampered.indexOf('chain-b');
+    tampered.write('chain-x', at);
+    await expect(checkPackageSignature(tampered, await readKeyring(readFileSync(repo.key.publicKeyFile)), 'chain-a')).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
+    expect(() => signedHeader(Buffer.from('not an rpm at all, but long enough to have a lead of ninety-six bytes...........................................'))).toThrow(/not an RPM/);
   });
 });
 

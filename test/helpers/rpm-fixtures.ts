@@ -150,3 +150,18 @@ export async function buildFixtureRepo(dir: string): Promise<FixtureRepo> {
   const files = new Map(walk(repo).map((f) => [relative(repo, f), readFileSync(f)] as const));
   return { files, dir: repo, key, rpms: walk(join(repo, 'Packages')) };
 }
+
+/** A copy of the repository where one package is re-signed by `other`, re-indexed and repomd.xml signed again by the repo key. */
+export async function withForeignPackage(fixture: FixtureRepo, dir: string, file: string, other: SigningKey): Promise<Map<string, Buffer>> {
+  const repo = join(dir, 'foreign-repo');
+  for (const [path, bytes] of fixture.files) {
+    mkdirSync(join(repo, path, '..'), { recursive: true });
+    writeFileSync(join(repo, path), bytes);
+  }
+  await must('rpmsign', ['--define', `_gpg_name ${other.keyId}`, '--define', `_gpg_path ${other.gnupgHome}`, '--define', '__gpg /usr/bin/gpg', '--resign', join(repo, 'Packages', file)], { GNUPGHOME: other.gnupgHome });
+  await must('createrepo_c', ['--quiet', '--update', repo]);
+  await must('modifyrepo_c', [join(fixture.dir, '..', 'modules.yaml'), join(repo, 'repodata')]);
+  const env = { GNUPGHOME: fixture.key.gnupgHome };
+  await must('gpg', ['--batch', '--yes', '--armor', '--detach-sign', '-u', fixture.key.keyId, join(repo, 'repodata', 'repomd.xml')], env);
+  return new Map(walk(repo).map((f) => [relative(repo, f), readFileSync(f)] as const));
+}

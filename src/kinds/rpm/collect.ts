@@ -12,13 +12,15 @@ import { extractFragments, type FragmentKind } from './fragments.js';
 import { closureOf, newestOf, noPackages, pinnedOf, type Upstreams } from './select.js';
 import { repoNameOf, type RpmEntry, type RpmLocked } from './spec.js';
 import { formatEvr } from './vercmp.js';
-import { keysArtifact, repomdVerifier } from './signature.js';
+import { checkPackageSignature, keyringOf, keysArtifact, repomdVerifier } from './signature.js';
+import type { Keyring } from '../../reposign/keyring.js';
 
 const SAFE_FILE = /^[A-Za-z0-9][A-Za-z0-9._+~^-]*\.rpm$/;
 
 export async function collectRpms(entry: RpmEntry, ctx: CollectContext, pinned?: RpmLocked): Promise<CollectResult<RpmLocked>> {
   const name = repoNameOf(entry);
-  const verify = await repomdVerifier(entry, ctx);
+  const keyring = await keyringOf(entry, ctx);
+  const verify = repomdVerifier(keyring, ctx);
   const repos = await Promise.all(entry.upstream.baseurl.map((u, i) => openRepo(u, i, ctx, verify)));
   const { all, modules } = await readUpstreams(repos, entry, ctx);
   const up: Upstreams = { repos, candidates: all.filter(visible(modules, entry.modules)) };
@@ -26,6 +28,7 @@ export async function collectRpms(entry: RpmEntry, ctx: CollectContext, pinned?:
   const chosen = pinned && ctx.locked ? pinnedOf(pinned, all) : entry.mirror ? newestOf(up.candidates) : await closureOf(entry, up, ctx);
   const selected = uniqueFiles(chosen);
   const blobs = await Promise.all(selected.map((p) => fetchRpm(p, repos[p.repo]!, ctx)));
+  if (keyring && entry.checksig) await checkSignatures(selected, blobs, keyring, ctx);
   const fragments = await fragmentsOf(selected, repos, ctx);
   const artifacts = selected.map((p, i) => artifactOf(name, p, repos[p.repo]!, blobs[i]!, fragments, modules));
   const keys = await keysArtifact(entry, name, ctx);
@@ -76,6 +79,11 @@ function uniqueFiles(pkgs: RpmPackage[]): RpmPackage[] {
 async function fetchRpm(p: RpmPackage, repo: UpstreamRepo, ctx: CollectContext) {
   if (p.checksum.type !== 'sha256') throw new AirlockError('FETCH_FAILED', `${p.href}: primary gives a ${p.checksum.type} checksum; only sha256 repositories are collected`);
   return ctx.fetch({ url: packageUrl(repo, p), digest: sha256Digest(p.checksum.hex), size: p.size, label: fileName(p) });
+}
+
+/** One package at a time: each RPM is read whole from the store once, so memory stays at the largest one. */
+async function checkSignatures(pkgs: RpmPackage[], blobs: { digest: string }[], keyring: Keyring, ctx: CollectContext): Promise<void> {
+  for (const [i, p] of pkgs.entries()) await checkPackageSignature(await ctx.readBlob(blobs[i]!.digest), keyring, fileName(p));
 }
 
 type Fragments = Record<FragmentKind, Map<string, string>>;

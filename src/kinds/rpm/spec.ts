@@ -20,6 +20,8 @@ export const rpmEntrySchema = z
     upstream: z.object({ baseurl: z.array(httpUrl).min(1) }).strict(),
     /** Upstream signing keys (files beside the manifest, armored or binary); repomd.xml.asc is checked against them. */
     gpgkey: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
+    /** With gpgkey: check every RPM's header signature at collect (default); false checks repomd.xml.asc only. */
+    checksig: z.boolean().default(true),
     arch: z.array(z.string().regex(/^[a-z0-9_]+$/)).default(['x86_64', 'noarch']),
     packages: z.array(z.string().min(1)).default([]),
     /** Providers to take first when several provide a requirement. */
