@@ -101,6 +101,12 @@ describe('dnf against airlock', () => {
     }
   });
 
+  it('dnf hides the upstream’s non-modular mod-pkg 3.0 behind the default stream, as the resolver did', async () => {
+    const d = dnfRoot(join(dir, 'dnf-upstream'), [{ id: 'upstream', baseurl: `${upstream.url}/el9/os/` }]);
+    expect((await d.must(['repoquery', '--qf', '%{version}', 'mod-pkg'])).trim()).toBe('2.0');
+    expect((await d.must(['repoquery', '--disablerepo=*', '--enablerepo=upstream', '--setopt=upstream.module_hotfixes=1', '--qf', '%{version}', 'mod-pkg'])).trim().split('\n').sort()).toEqual(['2.0', '3.0']);
+  });
+
   it('repo_gpgcheck: dnf refuses the repository when repomd.xml.asc is not made by the key it trusts', async () => {
     const d = dnfRoot(join(dir, 'dnf-wrongkey'), [{ id: 'airlock', baseurl: repoUrl, gpgkey: [keyUrl] }]);
     const r = await d.dnf(['makecache', '--setopt=skip_if_unavailable=False']);

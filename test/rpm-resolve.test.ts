@@ -43,7 +43,7 @@ const run = (roots: string[], more: Partial<Parameters<typeof resolve>[0]> = {})
 describe('repodata readers', () => {
   it('reads repomd.xml and every package of primary with its dependencies', () => {
     expect(Object.keys(hrefs).sort()).toEqual(expect.arrayContaining(['filelists', 'modules', 'other', 'primary']));
-    expect(packages).toHaveLength(22);
+    expect(packages).toHaveLength(23);
     const a = packages.find((p) => p.name === 'chain-a')!;
     expect(a.requires.map((d) => d.name)).toEqual(expect.arrayContaining(['chain-b', '/usr/bin/fixture-tool']));
     expect(a.requires.find((d) => d.name === 'chain-b')).toMatchObject({ flags: 'GE', evr: { version: '1.0' } });
@@ -152,9 +152,12 @@ describe('resolve', () => {
   it('hides modular packages of streams that are neither default nor enabled', () => {
     const yaml = gunzipSync(readFileSync(join(repo.dir, hrefs.modules!))).toString('utf8');
     const mods = parseModules(yaml);
-    const mod = packages.find((p) => p.name === 'mod-pkg')!;
+    const mod = packages.find((p) => p.name === 'mod-pkg' && p.evr.version === '2.0')!;
+    const plain = packages.find((p) => p.name === 'mod-pkg' && p.evr.version === '3.0')!;
     expect(visible(mods, [])(mod)).toBe(true);
+    expect(visible(mods, [])(plain)).toBe(false);
     expect(visible(mods, ['fixmod:3'])(mod)).toBe(false);
+    expect(visible(mods, ['fixmod:3'])(plain)).toBe(true);
     expect(visible(mods, [])(packages.find((p) => p.name === 'chain-a')!)).toBe(true);
   });
 });

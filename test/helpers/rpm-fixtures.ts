@@ -2,7 +2,8 @@
 // plus an x86_64 and an i686 package), createrepo_c, modifyrepo_c for modules.yaml, and gpg + rpmsign for
 // package and repomd.xml signatures. Shapes: a dependency chain, a virtual provide with two providers, file
 // dependencies (one listed in primary, one only in filelists), boolean dependencies, a conflict, an
-// unsatisfiable requirement, two versions of one package and a modular package with its defaults.
+// unsatisfiable requirement, two versions of one package and a modular package with its defaults (and a
+// newer non-modular package of the same name, which dnf hides).
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { run } from './cli.js';
@@ -37,6 +38,8 @@ export const FIXTURE_PACKAGES: FixturePkg[] = [
   { name: 'conflicter', conflicts: ['chain-c'] },
   { name: 'broken', requires: ['chain-a', 'missing-thing >= 2'] },
   { name: 'mod-pkg', version: '2.0' },
+  // Not in any module, but the default stream of fixmod ships mod-pkg: dnf hides this one.
+  { name: 'mod-pkg', version: '3.0' },
   { name: 'old-name' },
   { name: 'new-name', obsoletes: ['old-name < 2'], provides: ['old-name = 2'] },
 ];
@@ -131,7 +134,9 @@ export interface FixtureRepo {
 /** Build, sign and index the fixture repository in `dir/repo`. */
 export async function buildFixtureRepo(dir: string): Promise<FixtureRepo> {
   const key = await makeGpgKey(dir);
-  const byVersion = [FIXTURE_PACKAGES.filter((p) => p.name !== 'chain-c' || p.version === '1.0'), FIXTURE_PACKAGES.filter((p) => p.name === 'chain-c' && p.version === '1.1')];
+  // Two packages of one name cannot come from one spec: the second versions go to another.
+  const second = (p: FixturePkg) => (p.name === 'chain-c' && p.version === '1.1') || (p.name === 'mod-pkg' && p.version === '3.0');
+  const byVersion = [FIXTURE_PACKAGES.filter((p) => !second(p)), FIXTURE_PACKAGES.filter(second)];
   const rpms = [
     ...(await buildRpms(dir, byVersion[0]!)),
     ...(await buildRpms(dir, byVersion[1]!, 'noarch', 'c11')),

@@ -50,15 +50,21 @@ export function streamsOf(index: ModuleIndex, pkg: RpmPackage): ModuleStream[] {
   return index.streams.filter((s) => s.artifacts.has(id));
 }
 
-/** Packages dnf would offer: non-modular ones, and modular ones of default or enabled streams. */
+/**
+ * Packages dnf would offer: modular ones of default or enabled streams, and non-modular ones unless an
+ * active stream ships a package of the same name (dnf's modular filtering hides those).
+ */
 export function visible(index: ModuleIndex, enabled: readonly string[]): (pkg: RpmPackage) => boolean {
   const active = new Set(enabled);
   for (const [name, d] of index.defaults) if (![...active].some((e) => e.startsWith(`${name}:`))) active.add(`${name}:${d.stream}`);
+  const shadowed = new Set(index.streams.filter((s) => active.has(s.id)).flatMap((s) => [...s.artifacts].map(nameOfNevra)));
   return (pkg) => {
     const streams = streamsOf(index, pkg);
-    return streams.length === 0 || streams.some((s) => active.has(s.id));
+    return streams.length === 0 ? !shadowed.has(pkg.name) : streams.some((s) => active.has(s.id));
   };
 }
+
+const nameOfNevra = (nevra: string) => nevra.replace(/-\d+:[^-]+-[^-]+$/, '');
 
 /** The module documents to publish with a package: its streams and their modules' defaults. */
 export function documentsFor(index: ModuleIndex, pkg: RpmPackage): string[] {
