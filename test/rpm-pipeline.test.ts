@@ -5,7 +5,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { airlock, run, startServe } from './helpers/cli.js';
-import { ok, okJson } from './helpers/pipeline.js';
+import { curl, ok, okJson } from './helpers/pipeline.js';
 import { startUpstream, type Upstream } from './helpers/upstream.js';
 import { tempDir } from './helpers/tmp.js';
 import { buildFixtureRepo, makeGpgKey, withForeignPackage, type FixtureRepo } from './helpers/rpm-fixtures.js';
@@ -121,7 +121,12 @@ describe('rpm collect → pack → load → serve', () => {
       await ok(['collect', '-f', file, '--store', join(dir, 'bastion'), '-q']);
       const delta = await okJson<{ blobs: number }>(['pack', '--store', join(dir, 'bastion'), '--out', join(dir, 'delta'), '--since', join(dir, 'admin', 'receipt.json'), ...key]);
       expect(delta.blobs).toBeGreaterThan(0);
+      const oldRepomd = (await curl(`${server.url}/yum/el9/repodata/repomd.xml`)).body.toString();
+      const oldPrimary = /href="(repodata\/[a-f0-9]{64}-primary\.xml\.gz)"/.exec(oldRepomd)![1]!;
       await ok(['load', join(dir, 'delta'), '--store', join(dir, 'admin'), ...pub, '-q']);
+      // A client that read the old repomd.xml just before the load still finds what it names.
+      expect((await curl(`${server.url}/yum/el9/repodata/repomd.xml`)).body.toString()).not.toContain(oldPrimary);
+      expect((await curl(`${server.url}/yum/el9/${oldPrimary}`)).status).toBe(200);
       // A node refreshes within metadata_expire (1h in the rendered .repo); --refresh asks now.
       await d.must(['--refresh', 'install', 'uses-virtual']);
       const installed = (await d.must(['repoquery', '--installed', '--qf', '%{name}'])).trim().split('\n').sort();

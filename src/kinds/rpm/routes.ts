@@ -1,6 +1,8 @@
 // GET/HEAD /yum/<repo>/repodata/<file> and /yum/<repo>/Packages/<file>.rpm: a YUM/DNF repository.
 // repomd.xml.asc is made at request time with the site's repository key (ServeOptions.signer) and cached
 // by the digest of the repomd.xml it signs, so load needs no private key and a new publish is signed at once.
+// Metadata files are named by their sha256 (createrepo_c's unique-md-filenames), which is what lets an
+// older generation still be served after a publish.
 import type { ServeOptions } from '../kind.js';
 import type { HttpRequest, HttpResponse, Route } from '../../http/route.js';
 import type { StoreView } from '../../store/store.js';
@@ -39,13 +41,24 @@ export function rpmRoutes(opts: ServeOptions): Route[] {
         const meta = opts.store.find({ kind: 'rpm', name: `${repo}/${REPODATA}` })[0]?.record.meta as RepodataMeta | undefined;
         if (!meta) return undefined;
         if (file === 'repomd.xml.asc') return signer ? signature(req, opts.store, meta.files['repomd.xml']!, sign) : undefined;
-        const digest = Object.hasOwn(meta.files, file) ? meta.files[file] : Object.hasOwn(meta.previous, file) ? meta.previous[file] : undefined;
+        const digest = Object.hasOwn(meta.files, file) ? meta.files[file] : Object.hasOwn(meta.previous, file) ? meta.previous[file] : olderGeneration(file);
         if (!digest) return undefined;
         const fresh = file === 'repomd.xml';
         return blobResponse(req, opts.store.blobs, digest, { contentType: contentTypeOf(file), headers: fresh ? NO_CACHE : {} });
       },
     },
   ];
+}
+
+/**
+ * A metadata file of an older publish (a client read the previous repomd.xml just before a load): its name
+ * starts with its own sha256, so it is served while the store still holds that blob (until `store gc`),
+ * even when a loaded bundle replaced the record that listed it.
+ */
+function olderGeneration(file: string): string | undefined {
+  const m = /^([a-f0-9]{64})-(?:primary|filelists|other)\.xml\.gz$|^([a-f0-9]{64})-modules\.yaml\.gz$/.exec(file);
+  const hex = m?.[1] ?? m?.[2];
+  return hex ? `sha256:${hex}` : undefined;
 }
 
 async function packageFile(req: HttpRequest, store: StoreView, name: string): Promise<HttpResponse | undefined> {
