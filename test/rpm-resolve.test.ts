@@ -147,6 +147,10 @@ describe('resolve', () => {
     expect(fail(['broken'])).toMatch(/^broken: nothing provides missing-thing >= 2 \(needed by broken-0:1.0-1.noarch\)$/);
     expect(fail(['chain-a', 'conflicter'])).toMatch(/conflicter-0:1.0-1.noarch conflicts with chain-c, which chain-c-0:1.1-1.noarch provides \(selected for chain-a → chain-b → chain-c\)/);
     expect(fail(['no-such-package'])).toMatch(/nothing provides no-such-package/);
+    // A base package that conflicts with a selected one, and a selected package obsoleting another.
+    const base = basePackages(parseRpmQa('conflicter 0:1.0-1 noarch\n', 'qa'), packages);
+    expect(() => run(['chain-c'], { base })).toThrow(/conflicter-0:1.0-1.noarch conflicts with chain-c, which chain-c-0:1.1-1.noarch provides \(selected for chain-c\)/);
+    expect(fail(['old-name = 1.0-1', 'new-name'])).toMatch(/^new-name: new-name-0:1.0-1.noarch obsoletes old-name-0:1.0-1.noarch, which is needed too \(selected for old-name\)$/);
   });
 
   it('hides modular packages of streams that are neither default nor enabled', () => {

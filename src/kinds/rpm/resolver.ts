@@ -131,18 +131,28 @@ class Resolver implements RichWorld<RpmPackage> {
     return changed || this.queue.length > 0;
   }
 
+  /** Conflicts of the selection with itself and the base (both ways), and obsoletes within the selection. */
   private checkConflicts(): void {
-    for (const pkg of this.selected.values()) {
+    const selected = [...this.selected.values()];
+    for (const pkg of [...selected, ...this.input.base]) {
       for (const dep of pkg.conflicts) {
         if (dep.name.startsWith('(')) continue;
-        const hit = this.installed(dep).find((o) => o !== pkg && o.name !== pkg.name);
+        const hit = this.installed(dep).find((o) => o !== pkg && o.name !== pkg.name && (this.isSelected(pkg) || this.isSelected(o)));
         if (hit) throw unsatisfiable(this.chain(pkg), `${nevra(pkg)} conflicts with ${dep.name}, which ${nevra(hit)} provides (${this.origin(hit)})`);
       }
     }
+    for (const pkg of selected) {
+      const gone = selected.find((o) => obsoletes(pkg, o));
+      if (gone) throw unsatisfiable(this.chain(pkg), `${nevra(pkg)} obsoletes ${nevra(gone)}, which is needed too (${this.origin(gone)})`);
+    }
+  }
+
+  private isSelected(pkg: RpmPackage): boolean {
+    return this.selected.get(`${pkg.name}.${pkg.arch}`) === pkg;
   }
 
   private origin(pkg: RpmPackage): string {
-    return this.selected.get(`${pkg.name}.${pkg.arch}`) === pkg ? `selected for ${this.chain(pkg).join(' → ')}` : 'in the target base';
+    return this.isSelected(pkg) ? `selected for ${this.chain(pkg).join(' → ')}` : 'in the target base';
   }
 
   /** The packages from a root down to `pkg`. */
