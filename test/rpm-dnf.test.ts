@@ -101,6 +101,12 @@ describe('dnf against airlock', () => {
     }
   });
 
+  it('the closure is what dnf itself picks from the upstream for the same roots into an empty root', async () => {
+    const d = dnfRoot(join(dir, 'dnf-oracle'), [{ id: 'upstream', baseurl: `${upstream.url}/el9/os/` }]);
+    await d.must(['install', '--downloadonly', '--downloaddir', join(dir, 'oracle'), ...ROOTS]);
+    expect(readdirSync(join(dir, 'oracle')).map((f) => f.slice(0, -4)).sort()).toEqual(EXPECTED);
+  });
+
   it('dnf hides the upstream’s non-modular mod-pkg 3.0 behind the default stream, as the resolver did', async () => {
     const d = dnfRoot(join(dir, 'dnf-upstream'), [{ id: 'upstream', baseurl: `${upstream.url}/el9/os/` }]);
     expect((await d.must(['repoquery', '--qf', '%{version}', 'mod-pkg'])).trim()).toBe('2.0');
