@@ -1,5 +1,8 @@
 // The README's first command: `airlock demo` runs the whole pipeline offline and serves the result over
 // HTTP (files, registry), DNS and NTP. Checked with the clients a user would type from its try-lines.
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { airlock, airlockProcess, firstJson, run } from './helpers/cli.js';
@@ -44,5 +47,24 @@ describe('airlock demo', () => {
     expect(chronyLine).toContain(join(dir, 'd', 'node'));
     const q = await run('sh', ['-c', chronyLine]);
     expect(q.stderr).toMatch(/System clock wrong by -?\d+\.\d+ seconds \(ignored\)/);
+  });
+});
+
+describe('airlock demo --listen on a busy port', () => {
+  const dir = tempDir();
+
+  it('fails at once with ADDRESS_IN_USE (exit 8), before running any step', async () => {
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      const r = await airlock(['demo', '--dir', join(dir, 'busy'), '--listen', `127.0.0.1:${port}`, '--no-serve']);
+      expect(r.code).toBe(8);
+      expect(r.stderr.trim()).toBe(`airlock: demo --listen: 127.0.0.1:${port} is already in use; stop the other server or choose another listen address`);
+      expect(r.stdout).not.toContain('1/6 collect');
+      expect(existsSync(join(dir, 'busy', 'bastion-store'))).toBe(false);
+    } finally {
+      holder.close();
+    }
   });
 });

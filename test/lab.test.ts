@@ -1,64 +1,123 @@
-// `airlock lab`: the demo's loaded store served in a throwaway closed network (two namespaces) and
-// checked from the node side with getent, chronyd, curl and skopeo; a corrupted blob is caught.
+// `airlock lab`: the reference site (admin, cp1, w1, w2, a gateway with one allow rule) built in network
+// namespaces over a store with the demo's content plus a runnable busybox image; every check on every
+// node passes. Then one thing at a time is broken and exactly the matching checks turn red, with a
+// reason. A killed lab's namespaces are removed by the next run.
 import { execFileSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runLab, type LabCheck, type LabReport } from '../src/lab/lab.js';
 import { Store } from '../src/store/store.js';
+import { metaOf } from '../src/kinds/oci/records.js';
 import { airlock, airlockProcess, firstJson } from './helpers/cli.js';
+import { ok } from './helpers/pipeline.js';
+import { buildBusyboxImage, writeLayout } from './helpers/oci-fixtures.js';
 import { tempDir } from './helpers/tmp.js';
 
 const dir = tempDir();
 const namespaces = () => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+const SITE = `domain: lab.internal
+admin: { name: admin, address: 10.213.10.1 }
+hosts:
+  - { name: cp1, address: 10.213.10.11 }
+  - { name: w1, address: 10.213.10.21 }
+  - { name: w2, address: 10.213.10.22 }
+services: [ registry, repo ]
+http: { listen: "0.0.0.0:80" }
+dns: { listen: [ "0.0.0.0:53" ], rate-limit: { per-second: 0 } }
+ntp: { listen: [ "0.0.0.0:123" ], rate-limit: { per-second: 0 } }
+gateway:
+  internal: [ 10.213.10.0/24 ]
+  allow:
+    - { to: 10.99.0.0/24, ports: [ tcp/443 ], masquerade: true }
+`;
+const NODES = ['cp1', 'w1', 'w2'];
+const BUSYBOX = 'k8s.invalid/lab/busybox:1';
+const RUN = `${BUSYBOX} /bin/echo ok`;
 let store: string;
+const site = join(dir, 'site.yaml');
 
 beforeAll(async () => {
-  // The demo collects, packs, verifies and loads its samples; its loaded store is what we test.
+  // The demo collects, packs, verifies and loads its samples; a runnable image is collected beside them.
   const demo = airlockProcess(['demo', '--dir', join(dir, 'demo'), '--listen', '127.0.0.1:0', '--json']);
   const exited = new Promise((resolve) => demo.once('exit', resolve));
   store = (await firstJson<{ store: string }>(demo)).store;
   demo.kill('SIGTERM');
   await exited;
-});
+  const layout = join(dir, 'busybox');
+  writeLayout(layout, { '1': buildBusyboxImage(layout) });
+  writeFileSync(join(dir, 'busybox.yaml'), `version: 1\nimages:\n  - layout: ${layout}\n    name: k8s.invalid/lab/busybox\n`);
+  await ok(['collect', '-f', join(dir, 'busybox.yaml'), '--store', store]);
+  writeFileSync(site, SITE);
+}, 300_000);
 
-interface Report {
-  ok: boolean;
-  admin: string;
-  node: string;
-  checks: { check: string; target: string; ok: boolean; detail: string }[];
-}
+const red = (r: LabReport) => r.checks.filter((c) => !c.ok).map((c) => `${c.node} ${c.check} ${c.target}`).sort();
+const perNode = (checks: LabCheck[], node: string, kind: string) => checks.filter((c) => c.node === node && c.check === kind);
 
-describe('airlock lab', () => {
-  it('serves the store to a node in its own network and every check passes: DNS, NTP, each file, each image', async () => {
-    const r = await airlock(['lab', '--store', store, '--json']);
+describe('airlock lab --site', () => {
+  it('builds admin + three nodes and every check on every node passes', async () => {
+    const started = Date.now();
+    const r = await airlock(['lab', '--store', store, '--site', site, '--run', RUN, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const report = JSON.parse(r.stdout) as Report;
-    expect(report.ok).toBe(true);
-    const kinds = report.checks.map((c) => c.check);
-    expect(kinds.filter((k) => k === 'dns')).toHaveLength(1);
-    expect(kinds.filter((k) => k === 'ntp')).toHaveLength(1);
-    expect(kinds.filter((k) => k === 'file')).toHaveLength(4);
-    expect(kinds.filter((k) => k === 'image').length).toBeGreaterThan(0);
-    // Its namespaces are gone (other test files may hold namespaces of their own meanwhile).
+    const report = JSON.parse(r.stdout) as LabReport;
+    expect(red(report)).toEqual([]);
+    expect(report.hosts.map((h) => h.name)).toEqual(['admin', ...NODES]);
+    for (const node of NODES) {
+      for (const kind of ['dns', 'ptr', 'ntp', 'run']) expect(perNode(report.checks, node, kind), `${node} ${kind}`).toHaveLength(1);
+      expect(perNode(report.checks, node, 'file')).toHaveLength(4);
+      expect(perNode(report.checks, node, 'image').map((c) => c.target)).toContain(BUSYBOX);
+      // allowed 10.99.0.1:443, its network on another port, an unlisted address, and the outside coming in.
+      expect(perNode(report.checks, node, 'gateway').map((c) => c.detail.split(',')[0])).toEqual(['reachable', 'blocked', 'blocked', 'blocked']);
+    }
+    expect(Date.now() - started).toBeLessThan(120_000);
     const left = namespaces();
-    for (const ns of [report.admin, report.node]) expect(left).not.toContain(ns);
+    for (const h of report.hosts) expect(left).not.toContain(h.namespace);
   });
 
-  it('a corrupted blob fails its check (exit 9, one line naming it) while the rest pass', async () => {
-    const copy = join(dir, 'corrupt');
+  it('a skewed clock source, a dropped gateway rule, a lost file blob and a lost image blob: exactly those checks fail', async () => {
+    const copy = join(dir, 'broken');
     cpSync(store, copy, { recursive: true });
     const s = await Store.open(copy);
-    const victim = s.find({ kind: 'file' }).map((e) => e.record).find((r) => r.name.endsWith('/kubeadm'))!;
+    const kubeadm = s.find({ kind: 'file' }).map((e) => e.record).find((r) => r.name.endsWith('/kubeadm'))!;
+    const hello = s.find({ kind: 'oci' }).map((e) => e.record).find((r) => r.name.includes('hello'))!;
     s.close();
-    const blob = join(copy, 'blobs', 'sha256', victim.blobs.find((b) => b.role === 'content')!.digest.slice('sha256:'.length));
-    const bytes = readFileSync(blob);
-    bytes[0] ^= 0xff;
-    writeFileSync(blob, bytes);
-    const r = await airlock(['lab', '--store', copy, '--json']);
-    expect(r.code).toBe(9);
-    const report = JSON.parse(r.stdout) as Report;
-    expect(report.checks.filter((c) => !c.ok).map((c) => c.target)).toEqual([victim.name]);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toContain(`file ${victim.name}`);
+    for (const digest of [kubeadm.blobs.find((b) => b.role === 'content')!.digest, metaOf(hello).digest]) rmSync(join(copy, 'blobs', 'sha256', digest.slice('sha256:'.length)));
+    const report = await runLab({ storeDir: copy, siteFile: site, faults: { clockSource: { node: 'w1', server: '10.213.10.99' }, dropGatewayRule: 0 } });
+    const helloRef = `${hello.name}:${hello.version}`;
+    expect(red(report)).toEqual(
+      [
+        'w1 ntp 10.213.10.1:123',
+        ...NODES.flatMap((n) => [`${n} gateway → 10.99.0.1:443`, `${n} file ${kubeadm.name}`, `${n} image ${helloRef}`]),
+      ].sort(),
+    );
+    const reasons = report.checks.filter((c) => !c.ok).map((c) => c.detail);
+    expect(reasons.every((d) => d.length > 10)).toBe(true);
+    expect(report.checks.find((c) => c.node === 'w1' && c.check === 'ntp')!.detail).toContain('no usable reply');
+  });
+
+  it('a stopped DNS turns the name checks red on every node; a killed lab leaves nothing the next run does not remove', async () => {
+    const killed = airlockProcess(['lab', '--store', store, '--site', site]);
+    const prefix = `allab${killed.pid}-`;
+    for (let i = 0; i < 200 && !namespaces().includes(`${prefix}admin`); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(namespaces()).toContain(`${prefix}admin`);
+    killed.kill('SIGKILL');
+    await new Promise((r) => killed.once('exit', r));
+    const report = await runLab({ storeDir: store, siteFile: site, faults: { stopDns: true } });
+    expect(namespaces()).not.toContain(prefix);
+    for (const node of NODES) {
+      for (const kind of ['dns', 'ptr']) {
+        const [check] = perNode(report.checks, node, kind);
+        expect(check!.ok, `${node} ${kind}`).toBe(false);
+        expect(check!.detail).toMatch(/→ nothing/);
+      }
+    }
+  });
+
+  it('the --store-only form still works: an admin and one node', async () => {
+    const r = await airlock(['lab', '--store', store, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as LabReport;
+    expect(report.hosts.map((h) => h.role)).toEqual(['admin', 'node']);
+    expect(report.ok).toBe(true);
   });
 });

@@ -14,7 +14,15 @@ const cases: { name: string; yaml: string; where: string; says: RegExp }[] = [
   { name: 'bad URL', yaml: 'files:\n  - url: not a url\n', where: ':2:10', says: /files\[0\]\.url: expected an absolute URL/ },
   { name: 'unsupported scheme', yaml: 'files:\n  - url: ftp://x.invalid/a\n', where: ':2:10', says: /only http:\/\/ and https:\/\// },
   { name: 'bad sha256', yaml: 'files:\n  - url: https://x.invalid/a\n    sha256: abc123\n', where: ':3:13', says: /files\[0\]\.sha256: expected 64 lowercase hex/ },
-  { name: 'number for text', yaml: 'files:\n  - url: https://x.invalid/a\n    sha256: 1234\n', where: ':3:13', says: /files\[0\]\.sha256: expected string, got number 1234; quote the value/ },
+  { name: 'number for text', yaml: 'files:\n  - url: https://x.invalid/a\n    sha256: 1234\n', where: ':3:13', says: /files\[0\]\.sha256: expected string, got number 1234; quote it so YAML reads it as text: sha256: "1234"/ },
+  {
+    name: 'digits-only sha256',
+    yaml: `files:\n  - url: https://x.invalid/a\n    sha256: ${'0'.repeat(63)}1\n`,
+    where: ':3:13',
+    says: new RegExp(`files\\[0\\]\\.sha256: expected string, got 0{63}1, which YAML reads as the number 1; quote it so YAML reads it as text: sha256: "0{63}1"`),
+  },
+  { name: 'bare URL under files', yaml: 'files:\n  - https://x.invalid/a\n', where: ':2:5', says: /files\[0\]: expected a mapping, got string "https:\/\/x\.invalid\/a"; write it as a mapping: `- url: https:\/\/x\.invalid\/a`/ },
+  { name: 'bare reference under images', yaml: 'images:\n  - nginx:1.28\n', where: ':2:5', says: /images\[0\]: expected a mapping, got string "nginx:1\.28"; write it as a mapping: `- ref: nginx:1\.28`/ },
   { name: 'missing url', yaml: 'files:\n  - sha256: ' + 'a'.repeat(64) + '\n', where: ':2:5', says: /files\[0\]\.url: missing \(expected string\); add it/ },
   { name: 'wrong version', yaml: 'version: 2\nfiles: []\n', where: ':1:10', says: /version: expected version: 1/ },
   { name: 'YAML syntax', yaml: 'files:\n  - url: "unterminated\n', where: ':3:1', says: /YAML syntax: Missing closing "quote; fix the indentation or quoting/ },
@@ -44,7 +52,15 @@ describe('bad manifests', () => {
   it('a missing manifest says so', async () => {
     const r = await airlock(['collect', '-f', join(dir, 'nope.yaml'), '--store', join(dir, 'store')]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/nope\.yaml: file not found; check the path/);
+    expect(r.stderr).toMatch(/nope\.yaml: file not found; check the path, or pass another file with -f$/m);
+  });
+
+  it('a missing site.yaml names the option of the command that was given it', async () => {
+    for (const args of [['serve', '--store', dir], ['tls', '--out', join(dir, 'tls')], ['nodeconfig'], ['gateway'], ['dns']]) {
+      const r = await airlock([...args, '--site', join(dir, 'nosite.yaml')]);
+      expect(r.code, args[0]).toBe(3);
+      expect(r.stderr).toBe(`airlock: ${join(dir, 'nosite.yaml')}: file not found; check the path, or pass another file with --site\n`);
+    }
   });
 
   it('--locked refuses when the manifest and lock disagree, naming the entry', async () => {

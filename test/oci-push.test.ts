@@ -11,6 +11,7 @@ import { tempDir } from './helpers/tmp.js';
 import { airlock, run, startServe } from './helpers/cli.js';
 import { buildImage, buildSampleLayout, writeLayout } from './helpers/oci-fixtures.js';
 import { htpasswdFile, startDockerRegistry, startTokenServer, type Registry } from './helpers/oci-servers.js';
+import { Store } from '../src/store/store.js';
 
 const root = tempDir('airlock-oci-push-');
 const sha = (b: Buffer | string) => 'sha256:' + createHash('sha256').update(b).digest('hex');
@@ -72,6 +73,57 @@ describe('airlock push', () => {
     const r = await airlock(['push', '--to', target.host, '--creds', 'admin:pw', '--flatten', '--store', storeDir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--flatten maps both/);
+  });
+});
+
+describe('sha512 content', () => {
+  const sha512 = (b: Buffer | string) => 'sha512:' + createHash('sha512').update(b).digest('hex');
+
+  /** Push a one-layer image with sha512 digests into an airlock server, tagged with `?tag=`. */
+  async function pushSha512(base: string, auth: string): Promise<{ manifest: Buffer; digest: string }> {
+    const headers = { authorization: auth };
+    const config = Buffer.from('{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}');
+    const layer = randomBytes(400);
+    for (const blob of [config, layer]) {
+      const r = await fetch(`${base}/v2/team/s512/blobs/uploads/?digest=${sha512(blob)}`, { method: 'POST', headers, body: blob });
+      expect(r.status).toBe(201);
+    }
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha512(config), size: config.length },
+        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha512(layer), size: layer.length }],
+      }),
+    );
+    const put = await fetch(`${base}/v2/team/s512/manifests/${sha512(manifest)}?tag=v1`, { method: 'PUT', headers: { ...headers, 'content-type': 'application/vnd.oci.image.manifest.v1+json' }, body: manifest });
+    expect(put.headers.get('oci-tag')).toBe('v1');
+    return { manifest, digest: sha512(manifest) };
+  }
+
+  it('keeps the sha512 digest when the target takes ?tag=, and falls back to the tag where it does not', async () => {
+    const store512 = join(root, 'store512');
+    const targetStore = join(root, 'target512');
+    for (const dir of [store512, targetStore]) (await Store.open(dir, { create: true })).close();
+    const htpasswd = htpasswdFile(join(root, 's512.htpasswd'), 'pusher', 'pw');
+    const auth = 'Basic ' + Buffer.from('pusher:pw').toString('base64');
+    const source = await startServe(store512, ['--htpasswd', htpasswd]);
+    const { manifest, digest } = await pushSha512(source.url, auth).finally(() => source.stop());
+    const airlockTarget = await startServe(targetStore, ['--htpasswd', htpasswd]);
+    try {
+      const host = new URL(airlockTarget.url).host;
+      const r = await airlock(['push', '--to', host, '--creds', 'pusher:pw', '--store', store512, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const head = await fetch(`${airlockTarget.url}/v2/team/s512/manifests/v1`, { method: 'HEAD' });
+      expect(head.headers.get('docker-content-digest')).toBe(digest);
+    } finally {
+      await airlockTarget.stop();
+    }
+    // docker-registry 2.8 takes sha512 blobs but not sha512 manifests: the tag gets the same bytes.
+    const r = await airlock(['push', '--to', target.host, '--creds', 'admin:pw', '--prefix', 's512', '--store', store512, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const raw = await run('skopeo', ['inspect', '--tls-verify=false', '--creds', 'admin:pw', '--raw', `docker://${target.host}/s512/team/s512:v1`]);
+    expect(raw.stdout).toBe(manifest.toString());
   });
 });
 

@@ -40,6 +40,8 @@ describe('rpm collect errors', () => {
     expect(r.code).toBe(10);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/broken: nothing provides missing-thing >= 2 \(needed by broken-0:1\.0-1\.noarch\)/);
+    const json = await airlock(['collect', '-f', join(dir, 'broken.yaml'), '--store', join(dir, 'broken-store'), '-q', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'DEPENDENCY_UNSATISFIABLE', chain: ['broken'] } });
   });
 
   it('a repomd.xml signed by a key other than gpgkey is refused before anything else is fetched', async () => {

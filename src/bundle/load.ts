@@ -3,7 +3,7 @@
 // digest match; then register the artifacts and write a receipt. Blobs already present are skipped,
 // so it is idempotent and a rerun after kill -9 finishes the job. No chunk is unpacked anywhere else.
 import { join } from 'node:path';
-import { AirlockError } from '../core/errors.js';
+import { AirlockError, isAirlockError } from '../core/errors.js';
 import { parseDigest, type Digest } from '../core/digest.js';
 import type { Progress } from '../collect/progress.js';
 import { Store } from '../store/store.js';
@@ -93,7 +93,7 @@ async function loadBlobs(store: Store, toc: Toc, opts: LoadOptions, missing: Set
             throw new AirlockError('UNSAFE_PATH', `${files[0]}: ${result.refused}; refused`, { hint: 'this chunk was not written by airlock pack or was altered: do not load it' });
           }
           const actual = { digest: `${parseDigest(blob.digest).algorithm}:${result.hex}` as Digest, size: result.size };
-          await store.blobs.adoptFile(temp, actual, { digest: blob.digest, size: blob.size, source: `${[...new Set(files)].join(', ')} (${blob.digest})` });
+          await store.blobs.adoptFile(temp, actual, { digest: blob.digest, size: blob.size, source: `${[...new Set(files)].join(', ')} (${blob.digest})` }).catch(badChunk);
           temps.delete(temp);
           bytes += blob.size;
           opts.progress.advance('load', blob.size);
@@ -118,6 +118,12 @@ async function registerArtifacts(store: Store, toc: Toc): Promise<number> {
     await store.addArtifact(record);
   }
   return toc.artifacts.length;
+}
+
+/** A blob that does not match the TOC is a damaged chunk: the bundle is invalid, as `verify` says (exit 7, not 4). */
+function badChunk(err: unknown): never {
+  if (!isAirlockError(err, 'DIGEST_MISMATCH') && !isAirlockError(err, 'SIZE_MISMATCH')) throw err;
+  throw new AirlockError('BUNDLE_INVALID', err.message, { hint: 'copy the bundle again from its medium, then run `airlock verify`', data: err.data, cause: err });
 }
 
 function incomplete(what: string, toc: Toc): AirlockError {

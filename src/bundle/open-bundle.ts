@@ -18,7 +18,9 @@ export type SignatureStatus = 'valid' | 'not-checked';
 
 export async function openBundle(dir: string, trust: TrustOptions): Promise<{ toc: Toc; signature: SignatureStatus }> {
   const tocPath = join(dir, TOC_FILE);
-  const tocBytes = await readFile(tocPath).catch((err: NodeJS.ErrnoException) => {
+  const tocBytes = await readFile(tocPath).catch(async (err: NodeJS.ErrnoException) => {
+    // No such directory is a wrong path (not found); a directory without its TOC is a broken bundle.
+    if (err.code === 'ENOENT' && !(await stat(dir).catch(() => undefined))) throw new AirlockError('NOT_FOUND', `no bundle directory ${dir}`, { hint: 'check the path' });
     throw new AirlockError('BUNDLE_INVALID', err.code === 'ENOENT' ? `no ${TOC_FILE} in ${dir}` : `cannot read ${tocPath}: ${err.message}`, {
       hint: 'point at the bundle directory; if pack was interrupted, run it again',
     });

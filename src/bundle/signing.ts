@@ -24,24 +24,56 @@ export async function generateKeys(prefix: string): Promise<{ privateFile: strin
 }
 
 export function loadPrivateKey(file: string): KeyObject {
-  const key = loadKey(file, (pem) => createPrivateKey(pem));
+  const pem = readKeyFile(file);
+  if (isPublicPem(pem)) {
+    throw new AirlockError('KEY_INVALID', 'this is a public key, and signing needs the private key', {
+      where: file,
+      hint: `pass the private key written beside it by \`airlock keygen\` (${siblingKey(file, '.key')})`,
+    });
+  }
+  const key = parseKey(file, pem, (p) => createPrivateKey(p));
   if (key.asymmetricKeyType !== 'ed25519') throw new AirlockError('KEY_INVALID', 'not an ed25519 private key', { where: file, hint: 'make one with `airlock keygen`' });
   return key;
 }
 
+/**
+ * A private key given where the public one belongs is refused, not quietly used: it would check the
+ * signature, but a private key on the admin server has left the bastion, and whoever holds it can sign.
+ */
 export function loadPublicKey(file: string): KeyObject {
-  const key = loadKey(file, (pem) => createPublicKey(pem));
+  const pem = readKeyFile(file);
+  if (isPrivatePem(pem)) {
+    throw new AirlockError('KEY_INVALID', 'this is the private signing key, which must stay on the bastion', {
+      where: file,
+      hint: `pass the public key instead (${siblingKey(file, '.pub')}); remove this copy, or make new keys with \`airlock keygen\` if it may have leaked`,
+    });
+  }
+  const key = parseKey(file, pem, (p) => createPublicKey(p));
   if (key.asymmetricKeyType !== 'ed25519') throw new AirlockError('KEY_INVALID', 'not an ed25519 public key', { where: file, hint: 'use the .pub file written by `airlock keygen`' });
   return key;
 }
 
-function loadKey(file: string, parse: (pem: string) => KeyObject): KeyObject {
-  let pem: string;
+const isPublicPem = (pem: string) => /-----BEGIN PUBLIC KEY-----/.test(pem);
+const isPrivatePem = (pem: string) => /-----BEGIN (?:[A-Z0-9]+ )?PRIVATE KEY-----/.test(pem);
+
+/** `site.pub` → `site.key` and back: the names `airlock keygen` writes. */
+function siblingKey(file: string, ext: '.key' | '.pub'): string {
+  return /\.(key|pub)$/.test(file) ? file.replace(/\.(key|pub)$/, ext) : `site${ext}`;
+}
+
+function readKeyFile(file: string): string {
   try {
-    pem = readFileSync(file, 'utf8');
-  } catch {
-    throw new AirlockError('KEY_INVALID', 'cannot read key file', { where: file, hint: 'check the path' });
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new AirlockError(missing ? 'NOT_FOUND' : 'KEY_INVALID', missing ? 'key file not found' : `cannot read key file: ${(err as Error).message}`, {
+      where: file,
+      hint: missing ? 'check the path (`airlock keygen` writes PREFIX.key and PREFIX.pub)' : 'check its permissions',
+    });
   }
+}
+
+function parseKey(file: string, pem: string, parse: (pem: string) => KeyObject): KeyObject {
   try {
     return parse(pem);
   } catch {

@@ -10,6 +10,7 @@ import { KINDS } from '../kinds/registry.js';
 import type { AnyKind, CollectContext } from '../kinds/kind.js';
 import { Store } from '../store/store.js';
 import { download, type Declaration } from './download.js';
+import { Downloads } from './downloads.js';
 import { UpstreamHttp } from './http.js';
 import { Limiter } from './limiter.js';
 import type { Progress } from './progress.js';
@@ -56,12 +57,13 @@ export async function collect(opts: CollectOptions): Promise<CollectSummary> {
   const http = new UpstreamHttp({ retry: opts.retry, onRetry: (r) => opts.log.warn(r, 'retrying') });
   const limiter = new Limiter(opts.concurrency ?? 8);
   const stats = { downloaded: { count: 0, bytes: 0 }, reused: { count: 0, bytes: 0 } };
+  const downloads = new Downloads();
   const ctx: CollectContext = {
     locked: !!opts.locked,
     http,
     baseDir: dirname(resolve(opts.manifestFile)),
     log: opts.log,
-    fetch: (decl) => limiter.run(() => fetchOne(store, http, decl, opts.progress, stats)),
+    fetch: (decl) => downloads.track(limiter.run(() => downloads.unlessStopping(decl, () => fetchOne(store, http, decl, opts.progress, stats)))),
     has: async (digest) => (await store.blobs.stat(digest)) !== undefined,
     readBlob: (digest) => readFile(store.paths.blob(digest)),
     putBlob: (bytes, expectDigest) => store.blobs.ingest([bytes], { digest: expectDigest }),
@@ -69,7 +71,7 @@ export async function collect(opts: CollectOptions): Promise<CollectSummary> {
   };
   try {
     const results = await Promise.allSettled(jobs.map((job) => job.kind.collect(job.entry, ctx, job.pinned)));
-    const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [{ job: jobs[i]!, err: r.reason as unknown }] : []));
+    const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [{ job: jobs[i]!, err: entryFailure(jobs[i]!, r.reason) }] : []));
     if (failures.length > 0) {
       const first = failures[0]!;
       if (first.err instanceof AirlockError && failures.length > 1) {
@@ -91,6 +93,8 @@ export async function collect(opts: CollectOptions): Promise<CollectSummary> {
     await writeLock(store.paths.lockCopy, lock);
     return { entries: jobs.length, artifacts, ...stats, lockFile, durationMs: Date.now() - started };
   } finally {
+    // A failed entry may leave downloads of its own running: let them end before the store closes.
+    await downloads.stop();
     opts.progress.finish();
     await http.close();
     store.close();
@@ -113,6 +117,22 @@ async function fetchOne(store: Store, http: UpstreamHttp, decl: Declaration, pro
     progress.fail(label, (err as Error).message);
     throw err;
   }
+}
+
+/**
+ * An entry's failure, saying which entry failed: AirlockErrors name their URL or file already; anything
+ * else (a bug, an I/O error) gets the entry's name in front, keeping its system error code (exit 74).
+ */
+function entryFailure(job: Job, err: unknown): unknown {
+  if (err instanceof AirlockError) return err;
+  const e = err as NodeJS.ErrnoException | undefined;
+  const entry = `${job.kind.section} entry ${job.kind.key(job.entry)}`;
+  const message = `${entry}: ${e?.message ?? String(err)}`;
+  if (typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code)) {
+    // The CLI prints a system error as its path and advice; the stack of this wrapper would tell nothing.
+    return Object.assign(new Error(message, { cause: err }), { code: e.code, path: e.path ?? entry, stack: message });
+  }
+  return new AirlockError('INTERNAL', message, { where: job.where, cause: err, hint: 'unexpected; rerun with AIRLOCK_DEBUG=1 for the stack trace, and report it' });
 }
 
 /** Pair every manifest entry with its lock entry; under --locked, any disagreement is an error. */

@@ -1,12 +1,18 @@
-// The one HTTP client for upstream traffic (undici): keep-alive connections, timeouts, and a request
-// helper that retries transient failures and honours Retry-After. Kinds never open sockets themselves.
-// Bastions usually reach the internet through a proxy: HTTP_PROXY, HTTPS_PROXY and NO_PROXY (and their
-// lower-case forms) are honoured as curl and docker honour them.
-import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+// The one HTTP client for upstream traffic: keep-alive connections, timeouts, and a request helper that
+// follows redirects, retries transient failures and honours Retry-After. Kinds never open sockets
+// themselves. Bastions usually reach the internet through a proxy: HTTP_PROXY, HTTPS_PROXY and NO_PROXY
+// (and their lower-case forms) are honoured as curl and docker honour them (proxy.ts).
+import type { IncomingHttpHeaders } from 'node:http';
 import { AirlockError } from '../core/errors.js';
+import { ResponseBody } from './body.js';
 import { backoffMs, DEFAULT_RETRY, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
+import { Transport, type RequestInit } from './transport.js';
 
-export type HttpResponse = Dispatcher.ResponseData;
+export interface HttpResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  body: ResponseBody;
+}
 
 export interface HttpOptions {
   retry?: RetryPolicy;
@@ -14,40 +20,46 @@ export interface HttpOptions {
   onRetry?: (info: { url: string; attempt: number; waitMs: number; reason: string }) => void;
 }
 
+type Init = RequestInit & { method?: 'GET' | 'HEAD' };
+
 export class UpstreamHttp {
-  readonly agent: Dispatcher;
   readonly retry: RetryPolicy;
+  private readonly transport = new Transport({ idleTimeoutMs: 60_000, connections: 16, keepAliveMs: 30_000 });
 
   constructor(private readonly opts: HttpOptions = {}) {
     this.retry = opts.retry ?? DEFAULT_RETRY;
-    this.agent = new EnvHttpProxyAgent({ connections: 16, headersTimeout: 60_000, bodyTimeout: 60_000, keepAliveTimeout: 30_000 });
   }
 
   /** One request, no retry. The caller must consume or dump the body. */
-  async once(url: string, init: { method?: Dispatcher.HttpMethod; headers?: Record<string, string> } = {}): Promise<HttpResponse> {
-    return request(url, { method: init.method ?? 'GET', headers: init.headers, dispatcher: this.agent, maxRedirections: 0 } as never).then(
-      (r) => r,
-      (err: unknown) => Promise.reject(networkError(url, err)),
-    );
+  async once(url: string, init: Init = {}): Promise<HttpResponse> {
+    try {
+      const message = await this.transport.open(url, init);
+      return { statusCode: message.statusCode ?? 0, headers: message.headers, body: new ResponseBody(message) };
+    } catch (err) {
+      throw err instanceof AirlockError ? err : networkError(url, err);
+    }
   }
 
   /** GET/HEAD following redirects and retrying transient failures; resolves with a 2xx/3xx/4xx response. */
-  async send(url: string, init: { method?: Dispatcher.HttpMethod; headers?: Record<string, string> } = {}): Promise<HttpResponse & { url: string }> {
+  async send(url: string, init: Init = {}): Promise<HttpResponse & { url: string }> {
     let current = url;
     for (let attempt = 0, redirects = 0; ; ) {
       let res: HttpResponse;
       try {
         res = await this.once(current, init);
       } catch (err) {
-        // A name that does not exist, or a certificate we do not trust, will not change in a few seconds.
+        // A name that does not exist, or a certificate we do not trust, will not change in a few seconds;
+        // nor will a bad proxy setting (USAGE).
+        if (!(err instanceof AirlockError && err.code === 'FETCH_FAILED')) throw err;
         const cause = String((err as AirlockError).data?.cause);
-        if (++attempt >= this.retry.attempts || cause === 'ENOTFOUND' || UNTRUSTED_CERTIFICATE.has(cause)) throw err;
+        if (++attempt >= this.retry.attempts || cause === 'ENOTFOUND' || cause === 'EPROTOCOL' || UNTRUSTED_CERTIFICATE.has(cause)) throw err;
         await this.wait(current, attempt, backoffMs(this.retry, attempt), (err as Error).message);
         continue;
       }
       if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location && redirects++ < 10) {
         await res.body.dump();
-        const next = new URL(String(res.headers.location), current);
+        const next = URL.canParse(String(res.headers.location), current) ? new URL(String(res.headers.location), current) : undefined;
+        if (!next) throw new AirlockError('FETCH_FAILED', `${current}: redirected to "${String(res.headers.location)}", which is not a URL`, { data: { url: current, status: res.statusCode } });
         // Credentials never follow a redirect to another origin (registries redirect blobs to presigned
         // S3/CDN URLs, which refuse a second auth mechanism and must not see the registry's token).
         if (next.origin !== new URL(current).origin && init.headers?.authorization !== undefined) {
@@ -85,7 +97,7 @@ export class UpstreamHttp {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    this.transport.close();
   }
 }
 

@@ -25,6 +25,29 @@ export function manifestSchema() {
 
 export type Manifest = { version: number; defaults?: Record<string, unknown> } & Record<string, unknown>;
 
-export function loadManifest(file: string): Located<Manifest> {
-  return loadYamlFile(file, manifestSchema()) as Located<Manifest>;
+/**
+ * `option` is the command-line option that named the file, for the hint when it is missing; `collect -f`
+ * is the one command that reads a manifest, hence the default.
+ */
+export function loadManifest(file: string, opts: { option?: string } = {}): Located<Manifest> {
+  return loadYamlFile(file, manifestSchema(), { docs: 'docs/manifest.md', option: opts.option ?? '-f', hint: bareEntryHint }) as Located<Manifest>;
+}
+
+/**
+ * `- https://…` under `files:` (or `- nginx:1.0` under `images:`) is a string where an entry mapping
+ * belongs: say which key to write it under, the first key of the kind's entry.
+ */
+function bareEntryHint(issue: z.core.$ZodIssue): string | undefined {
+  const [section, index] = issue.path;
+  if (issue.path.length !== 2 || typeof index !== 'number' || typeof issue.input !== 'string') return undefined;
+  if (issue.code !== 'invalid_type' && issue.code !== 'invalid_union') return undefined;
+  const kind = KINDS.find((k) => k.section === section);
+  const key = kind && firstKey(kind.entrySchema);
+  return key ? `write it as a mapping: \`- ${key}: ${issue.input}\`` : undefined;
+}
+
+function firstKey(schema: z.ZodType): string | undefined {
+  if (schema instanceof z.ZodObject) return Object.keys(schema.shape)[0];
+  if (schema instanceof z.ZodUnion) return firstKey(schema.options[0] as z.ZodType);
+  return undefined;
 }

@@ -135,13 +135,14 @@ export const ntpListen = (site: Site): string[] => site.ntp?.listen ?? ['0.0.0.0
 /** A path written in site.yaml, resolved against the directory site.yaml is in (not the working directory). */
 export const sitePath = (siteFile: string, path: string): string => resolve(dirname(siteFile), path);
 
-export function loadSite(file: string): Site {
-  return loadSiteLocated(file).value;
+/** `option` is the command-line option that named the file, for the hint when it is missing. */
+export function loadSite(file: string, opts: { option?: string } = {}): Site {
+  return loadSiteLocated(file, opts).value;
 }
 
 /** The validated site plus `where(path)` for errors found after the schema (duplicate names…). */
-export function loadSiteLocated(file: string): Located<Site> {
-  return loadYamlFile(file, siteSchema, 'docs/site.md');
+export function loadSiteLocated(file: string, opts: { option?: string } = {}): Located<Site> {
+  return loadYamlFile(file, siteSchema, { docs: 'docs/site.md', option: opts.option });
 }
 
 export interface Endpoint {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
 import type { z } from 'zod';
 import { AirlockError } from '../core/errors.js';
+import { describeIssue, hintFor } from './yaml-issues.js';
 
 export interface Located<T> {
   value: T;
@@ -12,7 +13,16 @@ export interface Located<T> {
   where(path: readonly PropertyKey[], pointAtKey?: boolean): string;
 }
 
-export function loadYamlFile<S extends z.ZodType>(file: string, schema: S, docs = 'docs/manifest.md'): Located<z.infer<S>> {
+export interface YamlFileOptions {
+  /** The document that describes the file, named in hints (default docs/manifest.md). */
+  docs?: string;
+  /** The command-line option that named the file (`-f`, `--site`): a missing file's hint says to pass another one with it. */
+  option?: string;
+  /** A hint of the file's own for an issue, tried before the generic ones (e.g. "write `- url: …`"). */
+  hint?: (issue: z.core.$ZodIssue) => string | undefined;
+}
+
+export function loadYamlFile<S extends z.ZodType>(file: string, schema: S, opts: YamlFileOptions = {}): Located<z.infer<S>> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -20,13 +30,14 @@ export function loadYamlFile<S extends z.ZodType>(file: string, schema: S, docs 
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
     throw new AirlockError(missing ? 'NOT_FOUND' : 'CONFIG_INVALID', missing ? 'file not found' : `cannot read: ${(err as Error).message}`, {
       where: file,
-      hint: missing ? 'check the path, or pass another file with -f' : undefined,
+      hint: missing ? (opts.option ? `check the path, or pass another file with ${opts.option}` : 'check the path') : undefined,
     });
   }
-  return parseYamlText(text, file, schema, docs);
+  return parseYamlText(text, file, schema, opts);
 }
 
-export function parseYamlText<S extends z.ZodType>(text: string, file: string, schema: S, docs = 'docs/manifest.md'): Located<z.infer<S>> {
+export function parseYamlText<S extends z.ZodType>(text: string, file: string, schema: S, opts: YamlFileOptions = {}): Located<z.infer<S>> {
+  const docs = opts.docs ?? 'docs/manifest.md';
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number) => {
@@ -51,36 +62,16 @@ export function parseYamlText<S extends z.ZodType>(text: string, file: string, s
     const path = issue.path;
     const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0]! : undefined;
     const keyPath: readonly PropertyKey[] = unknownKey === undefined ? path : [...path, unknownKey];
-    throw new AirlockError('CONFIG_INVALID', `${formatPath(path)}: ${describeIssue(issue)}`, {
+    const node = doc.getIn(path as unknown[], true);
+    // What the user wrote, before YAML typed it (`0000…` became the number 0).
+    const source = isScalar(node) && node.range ? text.slice(node.range[0], node.range[1]).trim() : undefined;
+    throw new AirlockError('CONFIG_INVALID', `${formatPath(path)}: ${describeIssue(issue, source)}`, {
       where: where(keyPath, issue.code === 'unrecognized_keys'),
-      hint: hintFor(issue, docs),
+      hint: opts.hint?.(issue) ?? hintFor(issue, { docs, source, key: path[path.length - 1] }),
       data: { path: keyPath.map(String) },
     });
   }
   return { value: result.data, file, where };
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key ${JSON.stringify(issue.keys[0])}`;
-  if (issue.code === 'invalid_type') {
-    if (issue.input === undefined) return `missing (expected ${issue.expected})`;
-    return `expected ${issue.expected}, got ${kindOf(issue.input)}`;
-  }
-  return issue.message;
-}
-
-function kindOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  return `${typeof value} ${JSON.stringify(value)}`;
-}
-
-function hintFor(issue: z.core.$ZodIssue, docs: string): string | undefined {
-  if (issue.code === 'unrecognized_keys') return `remove it, or check its spelling against ${docs}`;
-  if (issue.code === 'invalid_type' && issue.input === undefined) return 'add it';
-  if (issue.code === 'invalid_type' && issue.expected === 'string' && typeof issue.input === 'number') return 'quote the value so YAML reads it as text';
-  return undefined;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

@@ -15,6 +15,7 @@ import { AirlockError } from '../core/errors.js';
 import { loadSite } from '../config/site.js';
 import { renderNodeConfig, writeNodeConfig } from '../nodeconfig/index.js';
 import { upstreamRegistries } from '../kinds/oci/names.js';
+import { checkListenAddress } from './port-check.js';
 import { SAMPLE_FILES, SAMPLE_IMAGE, startSampleUpstream, writeSampleImageLayout } from './sample-upstream.js';
 
 // The demo's closed network: everything on loopback, DNS and NTP on free high ports.
@@ -50,6 +51,7 @@ export interface DemoResult {
 }
 
 export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
+  await checkListenAddress(opts.host, opts.port);
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'airlock-demo-')));
   await mkdir(dir, { recursive: true });
   const upstream = await startSampleUpstream();

@@ -1,125 +1,254 @@
-// `airlock lab`: a closed network in miniature, to prove a store works before anyone carries it in.
-// Two network namespaces joined by a veth pair and nothing else: an admin host running `airlock serve`
-// (HTTP, DNS, NTP) over the store, and a node configured only by what `airlock nodeconfig` renders.
-// From the node, the clients a real node uses check every artifact: glibc resolves the registry's name,
-// chronyd measures time, curl fetches each file, skopeo resolves each image through the mirror config.
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+// `airlock lab`: the site's closed network in miniature, to prove a store works before anyone carries it
+// in. One network namespace per host of site.yaml on the site's own subnet (a bridge), plus an outside
+// reachable only through the admin host, where the site's gateway rules are applied. The admin runs
+// `airlock serve --site`; every node gets only what `airlock nodeconfig` renders, and the clients a real
+// node runs check it: glibc names and PTRs, chronyd, curl at kubespray's files_repo layout, containerd
+// pulling every image by its upstream name (and running one), and TCP through the gateway both ways.
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { parseDocument } from 'yaml';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { loadSite } from '../config/site.js';
+import { loadSite, type Site } from '../config/site.js';
 import { AirlockError } from '../core/errors.js';
 import { upstreamRegistries } from '../kinds/oci/names.js';
 import { metaOf } from '../kinds/oci/records.js';
 import { isDigest } from '../core/digest.js';
 import { renderNodeConfig, writeNodeConfig } from '../nodeconfig/index.js';
 import { Store } from '../store/store.js';
-import { Netns } from './netns.js';
+import { checkFile, checkImage, checkInbound, checkNames, checkOutbound, checkPtrs, checkRun, checkTime, type LabCheck, type NodeContext } from './checks.js';
+import { startNodeContainerd } from './containerd.js';
+import { execIn } from './exec.js';
+import { buildLabNetwork, LAB_NETNS_BASE, type LabNetwork } from './network.js';
+import { orphanedNamespaces, removeNamespace } from './netns.js';
+import { DEFAULT_LAB_SITE, labTopology, type Topology } from './topology.js';
 
-export interface LabCheck {
-  check: 'dns' | 'ntp' | 'file' | 'image';
-  target: string;
-  ok: boolean;
-  detail: string;
-}
+export type { LabCheck } from './checks.js';
 
 export interface LabReport {
   ok: boolean;
-  admin: string;
-  node: string;
+  domain: string;
+  hosts: { name: string; address: string; role: string; namespace: string }[];
   checks: LabCheck[];
 }
 
-const ADMIN = '10.213.0.1';
-const NODE = '10.213.0.2';
-const DOMAIN = 'lab.internal';
-const REGISTRY = `registry.${DOMAIN}`;
-const TOOLS: Record<string, string> = { ip: 'iproute2', curl: 'curl', skopeo: 'skopeo', chronyd: 'chrony', getent: 'libc-bin' };
+export interface LabOptions {
+  storeDir: string;
+  /** site.yaml to build; absent: an admin and one node (DEFAULT_LAB_SITE). */
+  siteFile?: string;
+  /** An image to `ctr run` on every node, then optionally the command: "k8s.invalid/busybox:1 /bin/echo ok". */
+  run?: string;
+  say?: (line: string) => void;
+  /** Break one thing on purpose, to prove the matching check turns red (the lab's own tests). */
+  faults?: LabFaults;
+}
+
+export interface LabFaults {
+  /** The admin serves without DNS; nodes are still told to use it. */
+  stopDns?: boolean;
+  /** This node's chrony.conf names another time source than nodeconfig rendered. */
+  clockSource?: { node: string; server: string };
+  /** The admin applies the gateway rules without allow rule N; nodes still expect it. */
+  dropGatewayRule?: number;
+}
+
+const TOOLS: Record<string, string> = { ip: 'iproute2', curl: 'curl', chronyd: 'chrony', getent: 'libc-bin', containerd: 'containerd', ctr: 'containerd', nft: 'nftables', bash: 'bash', timeout: 'coreutils' };
 const BIN = fileURLToPath(new URL('../../bin/airlock.js', import.meta.url));
+/** A port every node listens on, for the check that the outside cannot reach in (kubelet's). */
+const NODE_PORT = 10250;
 
-export async function runLab(opts: { storeDir: string; say?: (line: string) => void }): Promise<LabReport> {
+export async function runLab(opts: LabOptions): Promise<LabReport> {
   preflight();
-  const store = await Store.open(opts.storeDir);
-  const files = store.find({ kind: 'file' }).map((e) => ({ name: e.record.name, digest: e.record.blobs.find((b) => b.role === 'content')?.digest }));
-  const images = store.find({ kind: 'oci' }).map((e) => ({ name: e.record.name, version: e.record.version, digest: metaOf(e.record).digest }));
-  const storeRoot = store.paths.root;
-  store.close();
-
-  const net = new Netns(`lab${process.pid % 100000}`);
+  for (const ns of orphanedNamespaces(LAB_NETNS_BASE)) removeNamespace(ns);
   const dir = await mkdtemp(join(tmpdir(), 'airlock-lab-'));
-  let serve: ReturnType<Netns['spawn']> | undefined;
+  const siteFile = opts.siteFile ? resolve(opts.siteFile) : join(dir, 'site.yaml');
+  if (!opts.siteFile) await writeFile(siteFile, DEFAULT_LAB_SITE);
+  const site = loadSite(siteFile);
+  if (site.http?.tls) throw new AirlockError('UNSUPPORTED', 'the lab does not serve HTTPS yet', { hint: 'run the lab with a copy of site.yaml without http.tls; docs/lab.md says why' });
+  const topo = labTopology(site);
+  const content = await storeContent(opts.storeDir);
+
+  let network: LabNetwork | undefined;
+  const children: ChildProcess[] = [];
+  const scratch = [dir];
+  const cleanup = () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    network?.net.cleanup();
+    for (const path of scratch) {
+      try {
+        rmSync(path, { recursive: true, force: true, maxRetries: 3 });
+      } catch (err) {
+        opts.say?.(`note: could not remove ${path}: ${(err as Error).message}`);
+      }
+    }
+  };
+  // Ctrl-C or a kill of the lab leaves nothing behind; a SIGKILL's leftovers go at the next run's start.
+  const onSignal = (signal: NodeJS.Signals) => {
+    cleanup();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   try {
-    let admin: string;
-    let node: string;
-    try {
-      admin = net.add('admin');
-      node = net.add('node');
-      net.link({ a: [admin, `${ADMIN}/24`], b: [node, `${NODE}/24`] });
-    } catch (err) {
-      const why = String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim().split('\n').pop();
-      throw new AirlockError('USAGE', `cannot create the lab's network namespaces: ${why}`, { hint: 'run as root on a machine (or a privileged container) that allows `ip netns add`' });
-    }
-    const siteFile = join(dir, 'site.yaml');
-    await writeFile(
-      siteFile,
-      `domain: ${DOMAIN}\nadmin: { name: admin, address: ${ADMIN} }\nservices: [ registry ]\nhttp: { listen: "${ADMIN}:80" }\n` +
-        `dns: { listen: [ "${ADMIN}:53" ], rate-limit: { per-second: 0 } }\nntp: { listen: [ "${ADMIN}:123" ], rate-limit: { per-second: 0 } }\n`,
-    );
-    opts.say?.(`admin ${ADMIN} (namespace ${admin}) serves ${storeRoot}; node ${NODE} (namespace ${node})`);
-    serve = net.spawn(admin, [process.execPath, BIN, 'serve', '--store', storeRoot, '--site', siteFile, '--json', '--no-access-log']);
+    network = await build(withoutRule(site, opts.faults?.dropGatewayRule), topo);
+    const admin = network.ns.get(topo.hosts[0]!.name)!;
+    opts.say?.(`lab ${site.domain}: ${topo.hosts.map((h) => `${h.name} ${h.address}`).join(', ')}; outside through ${topo.hosts[0]!.name}`);
+    const serveSite = opts.faults?.stopDns ? await siteWithoutDns(siteFile) : siteFile;
+    if (serveSite !== siteFile) scratch.push(serveSite);
+    const serve = network.net.spawn(admin, [process.execPath, BIN, 'serve', '--store', content.root, '--site', serveSite, '--json', '--no-access-log']);
+    children.push(serve);
     await started(serve);
+    children.push(listen(network, network.outside, topo.targets.map((t) => [t.address, t.port])));
+    const nodes = topo.hosts.filter((h) => h.role === 'node');
+    for (const h of nodes) children.push(listen(network, network.ns.get(h.name)!, [['0.0.0.0', NODE_PORT]]));
 
-    const site = loadSite(siteFile);
-    const nodeDir = join(dir, 'node');
-    const config = renderNodeConfig(site, { registries: upstreamRegistries(images.map((i) => i.name)) });
-    await writeNodeConfig(nodeDir, config.files);
-    net.etcFile(node, 'resolv.conf', config.files.find((f) => f.path === 'etc/resolv.conf')!.content);
-
-    const run = (argv: string[]) => spawnSync('ip', ['netns', 'exec', node, ...argv], { encoding: 'utf8', timeout: 60_000 });
     const checks: LabCheck[] = [];
-    const record = (c: LabCheck) => {
-      checks.push(c);
-      opts.say?.(`${c.ok ? 'ok  ' : 'FAIL'} ${c.check.padEnd(5)} ${c.target}: ${c.detail}`);
+    const record = (node: string, c: Omit<LabCheck, 'node'>) => {
+      checks.push({ node, ...c });
+      opts.say?.(`${c.ok ? '✔' : '✘'} ${node.padEnd(10)} ${c.check.padEnd(7)} ${c.target}: ${c.detail}`);
     };
-
-    const resolved = run(['getent', 'hosts', REGISTRY]).stdout.trim().split(/\s+/)[0] ?? '';
-    record({ check: 'dns', target: REGISTRY, ok: resolved === ADMIN, detail: resolved ? `resolves to ${resolved}` : 'does not resolve' });
-
-    const chrony = run(['chronyd', '-Q', '-t', '10', '-f', join(nodeDir, 'etc/chrony/chrony.conf')]);
-    const offset = /System clock wrong by (-?[0-9.]+) seconds/.exec(chrony.stderr)?.[1];
-    record({ check: 'ntp', target: ADMIN, ok: offset !== undefined && Math.abs(Number(offset)) < 0.5, detail: offset ? `offset ${offset} s` : 'no usable reply' });
-
-    for (const f of files) {
-      const out = join(dir, 'fetched');
-      const got = run(['curl', '-sS', '-o', out, '-w', '%{http_code}', `http://${REGISTRY}/files/${f.name}`]);
-      const digest = got.stdout === '200' ? `sha256:${await sha256File(out)}` : undefined;
-      await rm(out, { force: true });
-      record({ check: 'file', target: f.name, ok: digest !== undefined && digest === f.digest, detail: digest === undefined ? `HTTP ${got.stdout || got.stderr.trim()}` : digest === f.digest ? 'sha256 matches' : `sha256 is ${digest}, the store says ${f.digest}` });
-    }
-
-    const registriesConf = join(nodeDir, 'etc/containers/registries.conf.d/50-airlock.conf');
-    for (const img of images) {
-      const ref = `${img.name}${isDigest(img.version) ? '@' : ':'}${img.version}`;
-      // Upstream names go through the rendered mirror configuration, as on a node; pushed names directly.
-      const viaMirror = upstreamRegistries([img.name]).length > 0;
-      const argv = viaMirror ? ['skopeo', '--registries-conf', registriesConf, 'inspect', '--raw', `docker://${ref}`] : ['skopeo', 'inspect', '--tls-verify=false', '--raw', `docker://${REGISTRY}/${ref}`];
-      const got = spawnSync('ip', ['netns', 'exec', node, ...argv], { timeout: 60_000 });
-      const digest = got.status === 0 ? `sha256:${createHash('sha256').update(got.stdout).digest('hex')}` : undefined;
-      record({ check: 'image', target: ref, ok: digest === img.digest, detail: digest === undefined ? got.stderr.toString().trim().split('\n').pop() ?? 'failed' : digest === img.digest ? 'manifest digest matches' : `digest ${digest}, the store says ${img.digest}` });
-    }
-    return { ok: checks.every((c) => c.ok), admin, node, checks };
+    await Promise.all(nodes.map((h) => checkNode({ site, topo, network: network!, name: h.name, dir, content, runRef: opts.run, faults: opts.faults }, (c) => record(h.name, c))));
+    return {
+      ok: checks.every((c) => c.ok),
+      domain: site.domain,
+      hosts: topo.hosts.map((h) => ({ ...h, namespace: network!.ns.get(h.name)! })),
+      checks,
+    };
   } finally {
-    if (serve && serve.exitCode === null) {
-      const exited = new Promise((resolve) => serve!.once('exit', resolve));
-      serve.kill('SIGTERM');
-      await exited;
-    }
-    net.cleanup();
-    await rm(dir, { recursive: true, force: true });
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    cleanup();
   }
+}
+
+function withoutRule(site: Site, index: number | undefined): Site {
+  if (index === undefined || !site.gateway) return site;
+  return { ...site, gateway: { ...site.gateway, allow: site.gateway.allow?.filter((_, i) => i !== index) } };
+}
+
+/** A copy of site.yaml beside it (its relative paths stay valid) with DNS off. */
+async function siteWithoutDns(siteFile: string): Promise<string> {
+  const doc = parseDocument(await readFile(siteFile, 'utf8'));
+  doc.setIn(['dns', 'enabled'], false);
+  const file = join(dirname(siteFile), `.airlock-lab-nodns-${process.pid}.yaml`);
+  await writeFile(file, doc.toString());
+  return file;
+}
+
+async function build(site: Site, topo: Topology): Promise<LabNetwork> {
+  try {
+    return await buildLabNetwork(site, topo);
+  } catch (err) {
+    if (err instanceof AirlockError) throw err;
+    const why = String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim().split('\n').pop();
+    throw new AirlockError('USAGE', `cannot create the lab's network namespaces: ${why}`, { hint: 'run as root on a machine (or a privileged container) that allows `ip netns add`' });
+  }
+}
+
+interface StoreContent {
+  root: string;
+  files: { name: string; digest?: string }[];
+  images: { ref: string; digest: string }[];
+  registries: string[];
+}
+
+async function storeContent(storeDir: string): Promise<StoreContent> {
+  const store = await Store.open(storeDir);
+  try {
+    const images = store.find({ kind: 'oci' }).map((e) => ({ name: e.record.name, version: e.record.version ?? '', digest: metaOf(e.record).digest }));
+    return {
+      root: store.paths.root,
+      files: store.find({ kind: 'file' }).map((e) => ({ name: e.record.name, digest: e.record.blobs.find((b) => b.role === 'content')?.digest })),
+      images: images.map((i) => ({ ref: `${i.name}${isDigest(i.version) ? '@' : ':'}${i.version}`, digest: i.digest })),
+      registries: upstreamRegistries(images.map((i) => i.name)),
+    };
+  } finally {
+    store.close();
+  }
+}
+
+interface NodeRun {
+  site: Site;
+  topo: Topology;
+  network: LabNetwork;
+  name: string;
+  dir: string;
+  content: StoreContent;
+  runRef?: string;
+  faults?: LabFaults;
+}
+
+/** One node: its rendered configuration in place, then every check, in the order a node would need them. */
+async function checkNode({ site, topo, network, name, dir, content, runRef, faults }: NodeRun, record: (c: Omit<LabCheck, 'node'>) => void): Promise<void> {
+  const ns = network.ns.get(name)!;
+  const root = join(dir, 'nodes', name);
+  const tmp = join(dir, 'tmp', name);
+  await mkdir(tmp, { recursive: true });
+  const config = renderNodeConfig(site, { registries: content.registries });
+  if (faults?.clockSource?.node === name) {
+    const chrony = config.files.find((f) => f.path === 'etc/chrony/chrony.conf');
+    if (chrony) chrony.content = chrony.content.replace(/^server \S+/m, `server ${faults.clockSource.server}`);
+  }
+  await writeNodeConfig(root, config.files);
+  const resolvConf = config.files.find((f) => f.path === 'etc/resolv.conf');
+  if (resolvConf) network.net.etcFile(ns, 'resolv.conf', resolvConf.content);
+  const ctx: NodeContext = { host: topo.hosts.find((h) => h.name === name)!, ns, root, tmp, endpoints: config.endpoints };
+
+  const hosts = topo.hosts.map((h) => ({ name: `${h.name}.${site.domain}`, address: h.address }));
+  if (config.endpoints.dns) {
+    record(await checkNames(ctx, [...hosts, ...(site.services ?? []).map((s) => ({ name: `${s}.${site.domain}`, address: site.admin.address }))]));
+    record(await checkPtrs(ctx, hosts));
+  }
+  if (config.endpoints.ntp) record(await checkTime(ctx));
+  // Files and images are fetched by name: when the name does not resolve, say so instead of timing out.
+  const unresolved = await unresolvedHost(ns, [config.endpoints.filesUrl, config.endpoints.registryUrl]);
+  if (unresolved) {
+    const detail = `not tried: ${unresolved} does not resolve on this node (see the dns check)`;
+    for (const f of content.files) record({ check: 'file', target: f.name, ok: false, detail });
+    for (const i of content.images) record({ check: 'image', target: pullRef(i.ref, config.endpoints.registry), ok: false, detail });
+  } else {
+    for (const f of content.files) record(await checkFile(ctx, f));
+  }
+  if (content.images.length && !unresolved) {
+    const ctr = await startNodeContainerd(ns, join(dir, 'containerd', name)).catch((err: Error) => err);
+    if (ctr instanceof Error) record({ check: 'image', target: 'containerd', ok: false, detail: ctr.message });
+    else {
+      try {
+        for (const image of content.images) record(await checkImage(ctx, ctr, { ref: pullRef(image.ref, config.endpoints.registry), digest: image.digest }));
+        if (runRef) {
+          const [ref, ...command] = runRef.trim().split(/\s+/);
+          record(await checkRun(ctx, ctr, pullRef(ref!, config.endpoints.registry), command));
+        }
+      } finally {
+        await ctr.stop();
+      }
+    }
+  }
+  // Blocked flows wait out their time limit: probe them side by side.
+  const flows = await Promise.all([...topo.targets.map((t) => checkOutbound(ctx, network.outside, t)), checkInbound(ctx, network.outside, NODE_PORT)]);
+  for (const c of flows) record(c);
+}
+
+async function unresolvedHost(ns: string, urls: string[]): Promise<string | undefined> {
+  for (const url of urls) {
+    const host = new URL(url).hostname;
+    if (isIP(host)) continue;
+    if ((await execIn(ns, ['getent', 'hosts', host], { timeoutMs: 15_000 })).code !== 0) return host;
+  }
+  return undefined;
+}
+
+/** Upstream names as a pod spec writes them (through the mirrors); names pushed to airlock under its own host. */
+function pullRef(ref: string, registry: string): string {
+  return upstreamRegistries([ref.split(/[:@]/)[0]!]).length > 0 ? ref : `${registry}/${ref}`;
+}
+
+/** A TCP listener that accepts and closes, on each address:port, inside a namespace. */
+function listen(network: LabNetwork, ns: string, endpoints: [string, number][]): ChildProcess {
+  // A probe hangs up as soon as it connects: the reset must not end the listener.
+  const script = `const net=require('net');for(const [h,p] of ${JSON.stringify(endpoints)})net.createServer(s=>{s.on('error',()=>{});s.end('airlock-lab\\n');}).listen(p,h);`;
+  return network.net.spawn(ns, [process.execPath, '-e', script]);
 }
 
 function preflight(): void {
@@ -131,17 +260,11 @@ function preflight(): void {
 }
 
 /** Wait for serve's JSON line on stdout; its exit before that is the lab's error. */
-function started(child: ReturnType<Netns['spawn']>): Promise<void> {
+function started(child: ChildProcess): Promise<void> {
   return new Promise((resolve, reject) => {
     let err = '';
     child.stderr!.on('data', (d) => (err += d));
     child.stdout!.once('data', () => resolve());
     child.once('exit', (code) => reject(new AirlockError('INTERNAL', `the lab's admin server stopped (${code}): ${err.trim().split('\n').pop() ?? ''}`)));
   });
-}
-
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }

@@ -40,6 +40,27 @@ export class Netns {
     this.exec(nsB, ['ip', 'link', 'set', ifB, 'up']);
   }
 
+  /** A bridge (a switch) inside namespace `ns`; returns its device name. */
+  bridge(ns: string, name = 'br0'): string {
+    this.exec(ns, ['ip', 'link', 'add', name, 'type', 'bridge']);
+    this.exec(ns, ['ip', 'link', 'set', name, 'up']);
+    return name;
+  }
+
+  /** Plug namespace `ns` into a bridge in `switchNs` with one veth pair; its end gets `address` (CIDR). */
+  plug(ns: string, address: string, switchNs: string, bridge: string): void {
+    const i = this.names.length + Math.floor(Math.random() * 1e6);
+    const inside = `eth${i}`.slice(0, 15);
+    const port = `vp${i}`.slice(0, 15);
+    ip('link', 'add', inside, 'type', 'veth', 'peer', 'name', port);
+    ip('link', 'set', inside, 'netns', ns);
+    ip('link', 'set', port, 'netns', switchNs);
+    this.exec(switchNs, ['ip', 'link', 'set', port, 'master', bridge]);
+    this.exec(switchNs, ['ip', 'link', 'set', port, 'up']);
+    this.exec(ns, ['ip', 'addr', 'add', address, 'dev', inside]);
+    this.exec(ns, ['ip', 'link', 'set', inside, 'up']);
+  }
+
   route(ns: string, ...args: string[]): void {
     this.exec(ns, ['ip', 'route', 'add', ...args]);
   }
@@ -63,14 +84,51 @@ export class Netns {
 
   /** Delete every namespace made here (their veth ends go with them) and their /etc/netns files. */
   cleanup(): void {
-    for (const name of this.names.splice(0)) {
+    for (const name of this.names.splice(0)) removeNamespace(name);
+  }
+}
+
+/** Kill what still runs in a namespace, then delete it and its /etc/netns files. */
+export function removeNamespace(name: string): void {
+  try {
+    const pids = execFileSync('ip', ['netns', 'pids', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split(/\s+/).filter(Boolean);
+    for (const pid of pids) {
       try {
-        ip('netns', 'del', name);
+        process.kill(Number(pid), 'SIGKILL');
       } catch {
-        // already gone
+        // gone already
       }
-      rmSync(`/etc/netns/${name}`, { recursive: true, force: true });
     }
+    ip('netns', 'del', name);
+  } catch {
+    // already gone
+  }
+  rmSync(`/etc/netns/${name}`, { recursive: true, force: true });
+}
+
+/** Namespaces named `<base><pid>-…` whose creating process is gone: what a killed run left behind. */
+export function orphanedNamespaces(base: string): string[] {
+  let listed = '';
+  try {
+    listed = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return [];
+  }
+  return listed
+    .split('\n')
+    .map((l) => l.split(' ')[0] ?? '')
+    .filter((name) => {
+      const pid = new RegExp(`^${base}(\\d+)-`).exec(name)?.[1];
+      return pid !== undefined && !alive(Number(pid));
+    });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

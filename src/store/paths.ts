@@ -13,6 +13,7 @@
 //     partial/<key>                 resumable downloads (collect) kept across interruptions
 //     keys/repo-signing.asc         the admin server's OS-repository signing key (made by serve on first
 //                                   start, mode 0600; never packed: each site signs with its own key)
+//     oci-unlinked.json             the registry's blob deletes per repository (kept by the oci kind)
 import { join } from 'node:path';
 import { parseDigest } from '../core/digest.js';
 
@@ -61,6 +62,9 @@ export class StorePaths {
   }
   get repoSigningKey(): string {
     return join(this.root, 'keys', 'repo-signing.asc');
+  }
+  get ociUnlinked(): string {
+    return join(this.root, 'oci-unlinked.json');
   }
   partial(key: string): string {
     return join(this.root, 'partial', key);

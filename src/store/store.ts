@@ -33,7 +33,7 @@ export class Store implements StoreView {
     if (!existsSync(paths.layoutFile)) {
       if (!opts.create) {
         throw new AirlockError('STORE_MISSING', `no airlock store at ${paths.root}`, {
-          hint: 'check --store, or create one with `airlock collect` or `airlock load`',
+          hint: `check --store, or create one: \`airlock store init --store ${root}\` (empty, to push images into), \`airlock collect\` or \`airlock load\``,
         });
       }
       await initLayout(paths);
@@ -41,6 +41,19 @@ export class Store implements StoreView {
     const store = new Store(paths, new FsBlobStore(paths), new Catalog(paths.catalog));
     await store.reconcile();
     return store;
+  }
+
+  /**
+   * Make an empty store (`airlock store init`): a new registry to push in-house images into. Idempotent:
+   * an existing store is left as it is. A directory holding anything but parts of a store layout (an
+   * interrupted init) is refused, so a mistyped path never turns someone's files into a store.
+   */
+  static async init(root: string): Promise<{ root: string; created: boolean }> {
+    const paths = new StorePaths(resolve(root));
+    const existed = existsSync(paths.layoutFile);
+    if (!existed) await assertEmptyOrPartial(paths.root);
+    (await Store.open(paths.root, { create: true })).close();
+    return { root: paths.root, created: !existed };
   }
 
   close(): void {
@@ -121,6 +134,23 @@ export class Store implements StoreView {
       if (replaced) await rm(this.paths.artifactMarker(replaced), { force: true });
     }
     return { added: missing.length - unreadable.length, removed, unreadable };
+  }
+}
+
+/** What a store directory may hold before its oci-layout file is written (the names initLayout creates first). */
+const LAYOUT_PARTS = new Set(['blobs', 'artifacts', 'tmp', 'partial', 'index.json', 'catalog.db', 'catalog.db-wal', 'catalog.db-shm']);
+
+async function assertEmptyOrPartial(root: string): Promise<void> {
+  const entries = await readdir(root).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return [] as string[];
+    if (err.code === 'ENOTDIR') throw new AirlockError('USAGE', `${root} is a file, not a directory`, { hint: 'choose a new or empty directory for --store' });
+    throw err;
+  });
+  const foreign = entries.filter((name) => !LAYOUT_PARTS.has(name));
+  if (foreign.length > 0) {
+    throw new AirlockError('USAGE', `${root} is not empty and not an airlock store (it holds ${JSON.stringify(foreign[0])}${foreign.length > 1 ? ` and ${foreign.length - 1} more` : ''})`, {
+      hint: 'choose a new or empty directory for --store',
+    });
   }
 }
 

@@ -28,6 +28,7 @@ const CLIENTS = {
   ntpdig: 'ntpsec-ntpdate',
   nginx: 'nginx',
   tinyproxy: 'tinyproxy',
+  python3: 'python3',
   wrk: 'wrk',
   ip: 'iproute2',
   nft: 'nftables',

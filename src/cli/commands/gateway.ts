@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .option('--apply', 'load the ruleset with `nft -f -` (needs root)')
     .option('--json', 'print one JSON document')
     .action(async (o: { site: string; apply?: boolean; json?: boolean }) => {
-      const site = loadSite(o.site);
+      const site = loadSite(o.site, { option: '--site' });
       if (!site.gateway) {
         throw new AirlockError('CONFIG_INVALID', 'site.yaml has no gateway section', { where: o.site, hint: 'add gateway: { internal: [CIDR…], allow: [{ to: CIDR, ports: [tcp/443] }] }' });
       }

@@ -24,7 +24,7 @@ export function registerNetworkService(program: Command, service: 'dns' | 'ntp',
       if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
         throw new AirlockError('USAGE', `--workers must be a whole number from 1 to 64, not ${JSON.stringify(o.workers)}`);
       }
-      const site = loadSite(o.site);
+      const site = loadSite(o.site, { option: '--site' });
       const logger = createLogger();
       const svc = await startWithWorkers(
         site,
@@ -34,7 +34,7 @@ export function registerNetworkService(program: Command, service: 'dns' | 'ntp',
       const addresses = svc.addresses[service] ?? [];
       if (!svc.worker) printResult(o, { [service]: addresses }, () => addresses.map((a) => `${service} ${a} ${transports}`).join('\n'));
       // SIGHUP: an edited site.yaml (DNS zone) without closing a socket.
-      const stopReloading = reloadOnHangup(logger, () => svc.reload(loadSite(o.site)));
+      const stopReloading = reloadOnHangup(logger, () => svc.reload(loadSite(o.site, { option: '--site' })));
       await untilSignal();
       stopReloading();
       await svc.close();

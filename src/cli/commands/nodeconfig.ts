@@ -22,7 +22,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write the files under this directory (as paths from a node’s /); else print them')
     .addOption(jsonOption())
     .action(async (o: { site: string; store?: string; kubespray?: string; out?: string; json?: boolean }) => {
-      const site = loadSite(o.site);
+      const site = loadSite(o.site, { option: '--site' });
       let registries: string[] = [];
       let yumRepos: ReturnType<typeof yumReposOf> = [];
       if (o.store) {

@@ -25,7 +25,7 @@ export function register(program: Command): void {
     .option('--repo-key <file>', 'OpenPGP key that signs the APT/YUM metadata served (default: keys/repo-signing.asc in the store, made on first start)')
     .addOption(jsonOption())
     .action(async (o) => {
-      const site = o.site ? loadSite(o.site) : undefined;
+      const site = o.site ? loadSite(o.site, { option: '--site' }) : undefined;
       // Paths in site.yaml are relative to site.yaml, not to where serve was started.
       const siteHtpasswd = site?.http?.htpasswd ? sitePath(o.site, site.http.htpasswd) : undefined;
       const tlsFiles = o.tlsCert || o.tlsKey ? { cert: o.tlsCert, key: o.tlsKey } : site?.http?.tls && { cert: sitePath(o.site, site.http.tls.cert), key: sitePath(o.site, site.http.tls.key) };
@@ -56,7 +56,7 @@ export function register(program: Command): void {
       );
       // SIGHUP: site.yaml (DNS zone), the htpasswd file and the certificate, read again without a restart.
       const stopReloading = reloadOnHangup(log, async () => {
-        const next = o.site ? loadSite(o.site) : undefined;
+        const next = o.site ? loadSite(o.site, { option: '--site' }) : undefined;
         return (await server.reload({ htpasswd, tls: tlsFiles ? readTlsFiles(tlsFiles) : undefined, site: next })).restart;
       });
       await untilSignal();

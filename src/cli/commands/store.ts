@@ -7,6 +7,13 @@ import { gc, DEFAULT_GC_GRACE_MS } from '../../store/gc.js';
 import { storeInfo } from '../../store/info.js';
 import { printResult } from '../output.js';
 import { jsonOption, storeOption } from './common.js';
+import { listRows, listText, registryOption } from './store-ls.js';
+
+/** The registry as nodes name it, derived from site.yaml the way nodeconfig does. */
+async function siteRegistry(file: string): Promise<string> {
+  const [{ loadSite }, { nodeEndpoints }] = await Promise.all([import('../../config/site.js'), import('../../nodeconfig/endpoints.js')]);
+  return nodeEndpoints(loadSite(file, { option: '--site' })).registry;
+}
 
 async function withStore<T>(dir: string, fn: (store: Store) => Promise<T>): Promise<T> {
   const store = await Store.open(dir);
@@ -21,25 +28,28 @@ export function register(program: Command): void {
   const cmd = program.command('store').description('inspect and maintain a store');
 
   cmd
+    .command('init')
+    .description('make an empty store (for example a registry to push in-house images into); an existing store is left as it is')
+    .addOption(storeOption())
+    .addOption(jsonOption())
+    .action(async (o) => {
+      const result = await Store.init(o.store);
+      printResult(o, result, () => `${result.created ? 'created an empty store' : 'already a store'}: ${result.root}`);
+    });
+
+  cmd
     .command('ls')
-    .description('list artifacts')
+    .description('list artifacts; images with the reference to pull them by')
     .addOption(storeOption())
     .option('--kind <kind>', 'only this kind')
+    .option('--registry <host[:port]>', 'where nodes reach `airlock serve`, for the pull references (default: the registry of --site, else a placeholder)', registryOption)
+    .option('--site <file>', 'site.yaml: take the registry address nodes use from it')
     .addOption(jsonOption())
     .action((o) =>
       withStore(o.store, async (store) => {
-        const rows = store.find(o.kind ? { kind: o.kind } : {}).map(({ record, recordDigest }) => ({
-          kind: record.kind,
-          name: record.name,
-          version: record.version,
-          platform: record.platform,
-          size: record.blobs.reduce((n, b) => n + b.size, 0),
-          origin: record.origin,
-          record: recordDigest,
-        }));
-        printResult(o, rows, () =>
-          rows.map((r) => [r.kind.padEnd(6), formatSize(r.size).padStart(10), [r.name, r.version, r.platform].filter(Boolean).join(' ')].join('  ')).join('\n'),
-        );
+        const registry = o.registry ?? (o.site ? await siteRegistry(o.site) : undefined);
+        const rows = listRows(store, { kind: o.kind, registry });
+        printResult(o, rows, () => listText(rows));
       }),
     );
 
@@ -87,6 +97,8 @@ export function register(program: Command): void {
         if (!report.ok) {
           throw new AirlockError('STORE_CORRUPT', `store has ${report.corrupt.length} corrupt and ${report.missing.length} missing blobs`, {
             hint: report.repaired.length ? 'rerun collect or load to restore them' : 'run `airlock store fsck --repair`, then collect or load again',
+            // The report above already says what is wrong: --json prints that one document, not a second.
+            reported: true,
           });
         }
       }),

@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .addOption(days('--ca-days <n>', 3650))
     .addOption(jsonOption())
     .action(async (o: { site: string; out: string; name?: string[]; days: number; caDays: number; json?: boolean }) => {
-      const site = loadSite(o.site);
+      const site = loadSite(o.site, { option: '--site' });
       const r = await issueSiteTls(o.out, { caName: `airlock ${site.domain} site CA`, caDays: o.caDays, names: serverNames(site, o.name), days: o.days });
       printResult(o, r, () =>
         [

@@ -5,6 +5,7 @@
 // large ones (layers) stream into the store: neither a directory nor a tar is ever held in memory whole.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { basename, resolve } from 'node:path';
 import { extract } from 'tar-stream';
 import { AirlockError } from '../../core/errors.js';
@@ -132,8 +133,14 @@ async function readTar(file: string, ctx: CollectContext): Promise<TarContents> 
     ex.on('finish', () => resolveDone());
     ex.on('error', reject);
   });
-  createReadStream(file).pipe(ex);
-  await done;
+  // pipeline, not pipe: a read error (EIO, a file gone) rejects here instead of being an unhandled 'error'.
+  const reading = pipeline(createReadStream(file), ex);
+  try {
+    await Promise.all([done, reading]);
+  } catch (err) {
+    ex.destroy(); // an entry failed: stop reading the tar (pipeline closes the file)
+    throw err;
+  }
   return contents;
 }
 

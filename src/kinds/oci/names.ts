@@ -95,6 +95,20 @@ export function servedRegistry(host: string): string {
   return host.replace(/:/g, '_');
 }
 
+/** Stands for the serving registry's address in a pull reference when it is not known. */
+export const REGISTRY_PLACEHOLDER = '<registry-host>';
+
+/**
+ * The reference a client pulls a stored image by (the one function `store ls`, the demo and the docs'
+ * examples rely on): the serving registry, the record name as served (`127.0.0.1:5055/team/hello` →
+ * `127.0.0.1_5055/team/hello`, since `host:port/…` after the registry is not a valid reference), then
+ * `:tag` or `@digest`. `registry` is where nodes reach `airlock serve` (`registry.airgap.internal`,
+ * `127.0.0.1:8080`); without it, a placeholder.
+ */
+export function pullReference(name: string, version: string, registry: string = REGISTRY_PLACEHOLDER): string {
+  return `${registry}/${servedRepo(name)}${isDigest(version) ? '@' : ':'}${version}`;
+}
+
 /** True for references a tag list should show (not digests, not referrer fallback tags we made up). */
 export function isTagVersion(version: string): boolean {
   return !isDigest(version);

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { AirlockError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
-import { isDigest } from '../../core/digest.js';
+import { digestOf, isDigest } from '../../core/digest.js';
 import { Limiter } from '../../collect/limiter.js';
 import { Store } from '../../store/store.js';
 import type { ArtifactRecord } from '../../store/artifact.js';
@@ -206,14 +206,50 @@ async function pushImage(store: Store, target: TargetRegistry, record: ArtifactR
       ),
   );
   // Children before the index that names them; the top manifest last, under its tag.
-  const manifests = record.blobs.filter((b) => (b.role === 'manifest' || b.role === 'index') && b.digest.startsWith('sha256:'));
+  const manifests = record.blobs.filter((b) => b.role === 'manifest' || b.role === 'index');
   const top = manifests.find((b) => b.digest === meta.digest)!;
   for (const m of [...manifests.filter((b) => b !== top), top]) {
-    const ref = m === top ? record.version : m.digest;
     const body = await readFile(store.paths.blob(m.digest));
-    const put = await target.send('PUT', `/v2/${repo}/manifests/${ref}`, pushScope, { headers: { 'content-type': m.mediaType ?? meta.mediaType }, body: () => body });
-    await expectStatus(put, [200, 201], `${target.host}: putting manifest ${ref} in ${repo}`);
-    await put.body.dump();
+    const put: PutManifest = (ref) => target.send('PUT', `/v2/${repo}/manifests/${ref}`, pushScope, { headers: { 'content-type': m.mediaType ?? meta.mediaType }, body: () => body });
+    const ref = m === top ? record.version : m.digest;
+    const what = `${target.host}: putting manifest ${ref} in ${repo}`;
+    if (isDigest(ref)) await putByDigest(put, ref, body, what);
+    else if (m.digest.startsWith('sha256:')) await expectPut(put(ref), what);
+    else await putTaggedDigest(put, ref, m.digest, what);
   }
   return report;
+}
+
+type PutManifest = (ref: string) => Promise<Dispatcher.ResponseData>;
+
+async function expectPut(pending: Promise<Dispatcher.ResponseData>, what: string): Promise<void> {
+  const res = await pending;
+  await expectStatus(res, [200, 201], what);
+  await res.body.dump();
+}
+
+/**
+ * By digest, byte for byte. A target that refuses a non-sha256 manifest digest (400: distribution 2.8
+ * takes sha512 blobs but not sha512 manifests) gets the same bytes under their sha256.
+ */
+async function putByDigest(put: PutManifest, digest: string, body: Buffer, what: string): Promise<void> {
+  const res = await put(digest);
+  if (res.statusCode !== 400 || digest.startsWith('sha256:')) return expectPut(Promise.resolve(res), what);
+  await res.body.dump();
+  await expectPut(put(digestOf(body)), what);
+}
+
+/**
+ * A tagged manifest known by a non-sha256 digest: a push by tag alone would be recorded under the
+ * target's sha256, so it goes by digest with `?tag=` (distribution-spec 1.1.1), and by tag when the
+ * target does not confirm the tag with `OCI-Tag` — or refuses the digest (400: distribution 2.8 takes
+ * sha512 blobs but not sha512 manifests), where the tag then names the same bytes by their sha256.
+ */
+async function putTaggedDigest(put: PutManifest, tag: string, digest: string, what: string): Promise<void> {
+  const byDigest = await put(`${digest}?tag=${encodeURIComponent(tag)}`);
+  if (byDigest.statusCode !== 400) await expectStatus(byDigest, [200, 201], what);
+  await byDigest.body.dump();
+  const confirmed = String(byDigest.headers['oci-tag'] ?? '').split(',').map((t) => t.trim());
+  if (byDigest.statusCode !== 400 && confirmed.includes(tag)) return;
+  await expectPut(put(tag), what);
 }

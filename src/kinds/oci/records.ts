@@ -15,7 +15,7 @@ import type { Store } from '../../store/store.js';
 import { writeFileAtomic } from '../../store/atomic-file.js';
 import { readFile } from 'node:fs/promises';
 import { isDigest } from '../../core/digest.js';
-import { artifactTypeOf, isIndexType, parseManifest, platformString, type ParsedManifest } from './media.js';
+import { artifactTypeOf, isIndexType, ManifestError, parseManifest, platformString, type Descriptor, type ParsedManifest } from './media.js';
 
 export const REF_NAME = 'org.opencontainers.image.ref.name';
 
@@ -47,6 +47,16 @@ export class MissingBlobError extends Error {
   }
 }
 
+export interface ClosureOptions {
+  /** Children the store lacks are recorded as absent (a collect of selected platforms), not an error. */
+  sparse: boolean;
+  /**
+   * The stored size of a blob. When given, every descriptor's `size` must equal what the store holds
+   * (a push): a wrong size is accepted by a registry that does not check, and fails later at pull.
+   */
+  sizeOf?: (digest: string) => Promise<number | undefined>;
+}
+
 /**
  * Every blob an image needs, from its top manifest down. With `sparse`, an index's children that the
  * store lacks are recorded as absent (a collect of selected platforms); without, they are an error
@@ -56,7 +66,7 @@ export async function imageClosure(
   top: TopManifest,
   read: ReadBlob,
   has: HasBlob,
-  opts: { sparse: boolean },
+  opts: ClosureOptions,
 ): Promise<{ blobs: BlobRef[]; meta: ImageMeta; parsed: ParsedManifest }> {
   const parsed = parseManifest(top.bytes, top.mediaType);
   const mediaType = parsed.mediaType;
@@ -75,6 +85,7 @@ export async function imageClosure(
         if (d.urls?.length) continue; // a foreign (non-distributable) layer
         throw new MissingBlobError(d.digest, d === m.config ? 'config' : 'layer');
       }
+      if (opts.sizeOf) checkSize(d, await opts.sizeOf(d.digest), d === m.config ? 'config' : 'layer');
       add({ digest: d.digest, size: d.size, mediaType: d.mediaType, role: d === m.config ? 'config' : 'layer' });
     }
   };
@@ -88,6 +99,7 @@ export async function imageClosure(
         absent.push(child.digest);
         continue;
       }
+      if (opts.sizeOf) checkSize(child, bytes.length, 'manifest');
       add({ digest: child.digest, size: child.size, mediaType: child.mediaType, role: 'manifest' });
       const sub = parseManifest(bytes, child.mediaType);
       if (isIndexType(sub.mediaType)) continue; // nested indexes: kept, not walked further
@@ -106,6 +118,12 @@ export async function imageClosure(
     if (parsed.annotations) meta.annotations = parsed.annotations;
   }
   return { blobs, meta, parsed };
+}
+
+/** A descriptor whose size is not the stored blob's: containerd would refuse it at pull. */
+function checkSize(d: Descriptor, stored: number | undefined, what: string): void {
+  if (stored === undefined || stored === d.size) return;
+  throw new ManifestError(`${what} ${d.digest} is ${stored} bytes in this registry, but the manifest says ${d.size}: fix the descriptor's size`);
 }
 
 export function imageRecord(name: string, version: string, origin: string, closure: { blobs: BlobRef[]; meta: ImageMeta }): NewArtifact {

@@ -1,24 +1,25 @@
 // The OCI Distribution registry (spec v1.1) at /v2/: pull, push (monolithic, chunked, streamed),
 // cross-repository mount, tags, _catalog, referrers, deletes. Handlers take a request and return a
 // response; blob bodies are files the adapter streams; uploads stream through a VerifiedWriter.
-import { readFile } from 'node:fs/promises';
+// Manifests are handled in manifests.ts; per-repository blob deletes are kept in unlinked.ts.
 import type { Readable } from 'node:stream';
 import type { ServeOptions } from '../kind.js';
 import type { HttpRequest, HttpResponse, Route } from '../../http/route.js';
 import { blobResponse } from '../../http/blob-response.js';
 import { decodePathSegments } from '../../http/safe-path.js';
 import { basicChallenge } from '../../http/auth.js';
-import { digestOf, isDigest, parseDigest } from '../../core/digest.js';
+import { isDigest } from '../../core/digest.js';
 import { isAirlockError } from '../../core/errors.js';
 import { API_VERSION_HEADER, OciError, ociErrorResponse } from './errors.js';
-import { isValidRepoName, isValidTag, servedRepo } from './names.js';
-import { ManifestError, MT } from './media.js';
-import { imageClosure, imageRecord, metaOf, MissingBlobError, publishIndex } from './records.js';
-import { RegistryView, type ManifestDesc, type Repo } from './view.js';
+import { isValidRepoName, servedRepo } from './names.js';
+import { MT } from './media.js';
+import { publishIndex } from './records.js';
+import { RegistryView } from './view.js';
 import { UploadSessions, type Session } from './uploads.js';
+import { UnlinkedBlobs } from './unlinked.js';
+import { deleteManifest, getManifest, putManifest, type ManifestDeps } from './manifests.js';
 
 export const V2 = '/v2/';
-export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
 type Action = 'pull' | 'push' | 'delete';
 
@@ -36,6 +37,8 @@ export function ociRoutes(opts: ServeOptions): Route[] {
   const anonymousPull = opts.anonymousPull ?? true;
   const view = new RegistryView(store);
   const uploads = writable ? new UploadSessions(writable) : undefined;
+  // Read once (no file: no marks); afterwards kept in memory and written through on every change.
+  const unlinked = UnlinkedBlobs.load(store);
   let publishing: Promise<void> = Promise.resolve();
   const republish = () => {
     view.invalidate();
@@ -94,96 +97,40 @@ export function ociRoutes(opts: ServeOptions): Route[] {
   };
 
   async function manifests(req: HttpRequest, t: Target): Promise<HttpResponse> {
+    const deps: ManifestDeps = { opts, view, links: await unlinked, republish };
     if (req.method === 'GET' || req.method === 'HEAD') {
       await authorize(req, 'pull');
-      const desc = resolve(view.repo(t.repo), t);
-      const headers = {
-        'content-type': desc.mediaType,
-        'content-length': desc.size,
-        'docker-content-digest': desc.digest,
-        etag: `"${desc.digest}"`,
-        ...H,
-      };
-      if (req.method === 'HEAD') return { status: 200, headers };
-      let bytes = view.cached(desc.digest);
-      if (!bytes) {
-        bytes = await readFile(store.paths.blob(desc.digest)).catch(() => undefined);
-        if (!bytes) throw new OciError('MANIFEST_UNKNOWN', `manifest ${desc.digest} is missing from the store`);
-        view.remember(desc.digest, bytes);
-      }
-      return { status: 200, headers, body: bytes };
+      return getManifest(deps, req, t);
     }
-    if (req.method === 'PUT') return putManifest(req, t);
-    if (req.method === 'DELETE') return deleteManifest(req, t);
+    if (req.method === 'PUT') {
+      await authorize(req, 'push');
+      return putManifest(deps, req, t);
+    }
+    if (req.method === 'DELETE') {
+      await authorize(req, 'delete');
+      return deleteManifest(deps, t);
+    }
     throw new OciError('UNSUPPORTED', `${req.method} not allowed on manifests`);
-  }
-
-  async function putManifest(req: HttpRequest, t: Target): Promise<HttpResponse> {
-    await authorize(req, 'push');
-    const w = writable!;
-    const byDigest = isDigest(t.ref);
-    if (!byDigest && !isValidTag(t.ref)) throw new OciError('MANIFEST_INVALID', `invalid tag ${JSON.stringify(t.ref)}`, { tag: t.ref });
-    const bytes = await readCapped(req.body, MAX_MANIFEST_BYTES);
-    const digest = digestOf(bytes);
-    if (byDigest && digestOf(bytes, parseDigest(t.ref).algorithm) !== t.ref) {
-      throw new OciError('DIGEST_INVALID', `manifest digest does not match ${t.ref}`, { expected: t.ref, actual: digestOf(bytes, parseDigest(t.ref).algorithm) });
-    }
-    const contentType = String(req.headers['content-type'] ?? '');
-    let closure;
-    try {
-      closure = await imageClosure(
-        { digest, mediaType: contentType, size: bytes.length, bytes },
-        async (d) => readFile(w.paths.blob(d)).catch(() => undefined),
-        async (d) => (await w.blobs.stat(d)) !== undefined,
-        { sparse: false },
-      );
-    } catch (err) {
-      if (err instanceof ManifestError) throw new OciError('MANIFEST_INVALID', err.message);
-      if (err instanceof MissingBlobError) throw new OciError('MANIFEST_BLOB_UNKNOWN', err.message, { digest: err.digest });
-      throw err;
-    }
-    await w.blobs.ingest([bytes], { digest });
-    if (byDigest && t.ref !== digest) {
-      await w.blobs.ingest([bytes], { digest: t.ref });
-      closure.blobs.push({ digest: t.ref, size: bytes.length, mediaType: closure.meta.mediaType, role: 'manifest' });
-    }
-    const name = view.repo(t.repo)?.name ?? t.repo;
-    await w.addArtifact(imageRecord(name, byDigest ? digest : t.ref, 'push', closure));
-    view.remember(digest, bytes);
-    await republish();
-    opts.log.info({ repo: t.repo, ref: t.ref, digest, user: req.user }, 'manifest pushed');
-    const headers: Record<string, string> = { location: `/v2/${t.repo}/manifests/${byDigest ? t.ref : digest}`, 'docker-content-digest': byDigest ? t.ref : digest, ...H };
-    if (closure.meta.subject) headers['oci-subject'] = closure.meta.subject;
-    return { status: 201, headers: { ...headers, 'content-length': '0' } };
-  }
-
-  async function deleteManifest(req: HttpRequest, t: Target): Promise<HttpResponse> {
-    await authorize(req, 'delete');
-    const w = writable!;
-    const repo = view.repo(t.repo);
-    if (!repo) throw new OciError('NAME_UNKNOWN', `repository ${t.repo} not known`);
-    const entries = w.find({ kind: 'oci', name: repo.name });
-    const doomed = isDigest(t.ref) ? entries.filter((e) => metaOf(e.record).digest === t.ref || e.record.version === t.ref) : entries.filter((e) => e.record.version === t.ref);
-    if (doomed.length === 0) throw new OciError('MANIFEST_UNKNOWN', `manifest ${t.ref} not known in ${t.repo}`);
-    for (const e of doomed) await w.removeArtifact(e.recordDigest);
-    await republish();
-    return { status: 202, headers: { ...H, 'content-length': '0' } };
   }
 
   async function blobs(req: HttpRequest, t: Target): Promise<HttpResponse> {
     if (!isDigest(t.ref)) throw new OciError('DIGEST_INVALID', `invalid digest ${JSON.stringify(t.ref)}`);
+    const links = await unlinked;
+    const unknown = () => new OciError('BLOB_UNKNOWN', `blob ${t.ref} not known in ${t.repo}`, { digest: t.ref });
     if (req.method === 'GET' || req.method === 'HEAD') {
       await authorize(req, 'pull');
+      if (links.hidden(t.repo, t.ref)) throw unknown();
       const res = await blobResponse(req, store.blobs, t.ref, { headers: { 'docker-content-digest': t.ref, ...H } });
-      if (!res) throw new OciError('BLOB_UNKNOWN', `blob ${t.ref} not known`, { digest: t.ref });
+      if (!res) throw unknown();
       return res;
     }
     if (req.method === 'DELETE') {
       await authorize(req, 'delete');
-      const w = writable!;
-      if (!(await w.blobs.stat(t.ref))) throw new OciError('BLOB_UNKNOWN', `blob ${t.ref} not known`, { digest: t.ref });
-      // Blobs are shared across repositories: the file goes only when no image needs it any more.
-      if (w.usersOf(t.ref).length === 0) await w.blobs.delete(t.ref);
+      if (links.hidden(t.repo, t.ref) || !(await writable!.blobs.stat(t.ref))) throw unknown();
+      // The file is shared by every repository and kind: this repository stops serving it now, and
+      // `store gc` reclaims the file once no record needs it (see unlinked.ts).
+      await links.unlink(t.repo, t.ref);
+      opts.log.info({ repo: t.repo, digest: t.ref, user: req.user }, 'blob unlinked');
       return { status: 202, headers: { ...H, 'content-length': '0' } };
     }
     throw new OciError('UNSUPPORTED', `${req.method} not allowed on blobs`);
@@ -197,8 +144,9 @@ export function ociRoutes(opts: ServeOptions): Route[] {
     if (t.ref === '') {
       if (req.method !== 'POST') throw new OciError('UNSUPPORTED', `${req.method} not allowed on ${base}`);
       const mount = req.query.get('mount');
-      if (mount && isDigest(mount) && (await w.blobs.stat(mount))) {
+      if (mount && (await mountable(mount, req.query.get('from')))) {
         await drain(req.body);
+        await (await unlinked).relink(t.repo, mount);
         return blobCreated(t.repo, mount);
       }
       const digest = req.query.get('digest');
@@ -252,6 +200,17 @@ export function ociRoutes(opts: ServeOptions): Route[] {
     throw new OciError('UNSUPPORTED', `${req.method} not allowed on uploads`);
   }
 
+  /**
+   * Can `digest` be mounted from repository `from` (any repository when absent)? An invalid name, or
+   * a blob that repository does not serve, is not mountable: the client gets an upload session
+   * instead (202), as the spec and distribution answer.
+   */
+  async function mountable(digest: string, from: string | null): Promise<boolean> {
+    if (!isDigest(digest) || (from !== null && !isValidRepoName(from))) return false;
+    if (from !== null && (await unlinked).hidden(from, digest)) return false;
+    return (await writable!.blobs.stat(digest)) !== undefined;
+  }
+
   /** Append a request body to the session; a body cut short cancels the whole upload. */
   async function appendOrCancel(s: Session, body: HttpRequest['body']): Promise<void> {
     try {
@@ -275,6 +234,7 @@ export function ociRoutes(opts: ServeOptions): Route[] {
       }
       throw err;
     }
+    await (await unlinked).relink(s.repo, digest);
     return blobCreated(s.repo, digest);
   }
 
@@ -316,15 +276,6 @@ function bodyCut(err: unknown): OciError {
 
 function blobCreated(repo: string, digest: string): HttpResponse {
   return { status: 201, headers: { location: `/v2/${repo}/blobs/${digest}`, 'docker-content-digest': digest, 'content-length': '0', ...H } };
-}
-
-function resolve(repo: Repo | undefined, t: Target): ManifestDesc {
-  const desc = repo && (isDigest(t.ref) ? repo.manifests.get(t.ref) : repo.tags.get(t.ref));
-  if (!desc) {
-    if (!repo) throw new OciError('NAME_UNKNOWN', `repository ${t.repo} not known`, { name: t.repo });
-    throw new OciError('MANIFEST_UNKNOWN', `manifest ${t.ref} not known in ${t.repo}`, { name: t.repo, reference: t.ref });
-  }
-  return desc;
 }
 
 function parseTarget(req: HttpRequest): Target {
@@ -372,21 +323,6 @@ function paginate(req: HttpRequest, all: string[], wrap: (page: string[]) => unk
     headers.link = `<${path}?n=${n}&last=${encodeURIComponent(page[page.length - 1]!)}>; rel="next"`;
   }
   return { status: 200, headers, body: JSON.stringify(wrap(page)) };
-}
-
-/** Read a small body (a manifest) up to `max` bytes; more is 413. */
-async function readCapped(body: Readable, max: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of body) {
-    total += (chunk as Buffer).length;
-    if (total > max) {
-      body.resume();
-      throw new OciError('TOO_LARGE', `manifest larger than ${max} bytes`, { max }, {}, 413);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks, total);
 }
 
 async function drain(body: Readable): Promise<void> {
