@@ -14,6 +14,7 @@ import { tempDir } from './helpers/tmp.js';
 import { parseRepomd } from '../src/kinds/rpm/repomd.js';
 import { parsePrimary, type RpmPackage } from '../src/kinds/rpm/primary.js';
 import { ownersOf } from '../src/kinds/rpm/filelists.js';
+import { extractFragments } from '../src/kinds/rpm/fragments.js';
 import { decompressed } from '../src/kinds/rpm/xml-stream.js';
 import { resolve } from '../src/kinds/rpm/resolver.js';
 import { parseModules, visible } from '../src/kinds/rpm/modules.js';
@@ -66,6 +67,18 @@ describe('repodata readers', () => {
       const got: string[] = [];
       await parsePrimary(decompressed(href, createReadStream(file, { highWaterMark: 1024 })), href, (p) => got.push(p.checksum.hex));
       expect(got.sort(), href).toEqual(want);
+    }
+  });
+
+  it('keeps the upstream package XML byte for byte (location rewritten to Packages/, as createrepo_c has it here)', async () => {
+    const a = packages.find((p) => p.name === 'chain-a')!;
+    for (const kind of ['primary', 'filelists', 'other'] as const) {
+      const text = gunzipSync(readFileSync(join(repo.dir, hrefs[kind]!))).toString('utf8');
+      const got = await extractFragments(kind, decompressed(hrefs[kind]!, createReadStream(join(repo.dir, hrefs[kind]!))), new Map([[a.checksum.hex, 'chain-a-1.0-1.noarch.rpm']]), kind);
+      expect([...got.keys()]).toEqual([a.checksum.hex]);
+      const fragment = got.get(a.checksum.hex)!;
+      expect(text, kind).toContain(fragment);
+      expect(fragment).toMatch(kind === 'primary' ? /^<package type="rpm">[\s\S]*<\/package>$/ : /^<package pkgid="[a-f0-9]{64}" name="chain-a" arch="noarch">[\s\S]*<\/package>$/);
     }
   });
 
