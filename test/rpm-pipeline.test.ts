@@ -72,6 +72,15 @@ describe('rpm collect errors', () => {
     }
   }, 60_000);
 
+  it('distro: rocky-9 leaves out what a minimal install has (bash), which a bare target gets', async () => {
+    await ok(['collect', '-f', manifest('distro.yaml', [...entry('uses-sh'), '    distro: rocky-9']), '--store', join(dir, 'distro-store'), '-q']);
+    const lock = readFileSync(join(dir, 'airlock.lock'), 'utf8');
+    expect(lock).toContain('uses-sh-1.0-1.noarch.rpm');
+    expect(lock).not.toContain('bash-1.0-1.noarch.rpm');
+    await ok(['collect', '-f', manifest('bare.yaml', entry('uses-sh')), '--store', join(dir, 'distro-store'), '-q']);
+    expect(readFileSync(join(dir, 'airlock.lock'), 'utf8')).toContain('bash-1.0-1.noarch.rpm');
+  });
+
   it('mirror: true carries the newest package of every name and wanted arch, with no closure', async () => {
     const file = manifest('mirror.yaml', ['  - name: mirror', `    upstream: { baseurl: [${baseurl}] }`, '    mirror: true']);
     await ok(['collect', '-f', file, '--store', join(dir, 'mirror-store'), '-q']);
@@ -79,8 +88,8 @@ describe('rpm collect errors', () => {
     try {
       const d = dnfRoot(join(dir, 'dnf-mirror'), [{ id: 'm', baseurl: `${server.url}/yum/mirror/` }]);
       const names = (await d.must(['repoquery', '--qf', '%{name}-%{version}.%{arch}'])).trim().split('\n').sort();
-      // 23 upstream packages less the i686 one, the older chain-c and the non-modular mod-pkg dnf hides.
-      expect(names).toHaveLength(20);
+      // 25 upstream packages less the i686 one, the older chain-c and the non-modular mod-pkg dnf hides.
+      expect(names).toHaveLength(22);
       expect(names).toContain('mod-pkg-2.0.noarch');
       expect(names).toContain('chain-c-1.1.noarch');
       expect(names).not.toContain('chain-c-1.0.noarch');

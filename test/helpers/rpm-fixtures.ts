@@ -41,6 +41,9 @@ export const FIXTURE_PACKAGES: FixturePkg[] = [
   // Not in any module, but the default stream of fixmod ships mod-pkg: dnf hides this one.
   { name: 'mod-pkg', version: '3.0' },
   { name: 'old-name' },
+  // A package of the built-in EL9 minimal profile (bash provides /bin/sh there too), and one needing it.
+  { name: 'bash', provides: ['/bin/sh'] },
+  { name: 'uses-sh', requires: ['/bin/sh'] },
   { name: 'new-name', obsoletes: ['old-name < 2'], provides: ['old-name = 2'] },
 ];
 
