@@ -37,7 +37,18 @@ export function renderYum(ep: NodeEndpoints, repos: YumRepo[]): RenderedFile[] {
   ];
 }
 
-/** kubespray's variable for an internal YUM mirror. */
+/**
+ * kubespray's variables for an internal YUM mirror: `yum_repo`, no upstream repos enabled by kubespray,
+ * and Docker's repository (kubespray adds it itself for containerd/docker on RHEL) when the store has
+ * one named docker-ce, with the vendor key its packages are signed with.
+ */
 export function yumKubesprayVars(ep: NodeEndpoints, repos: YumRepo[]): Record<string, unknown> {
-  return repos.length === 0 ? {} : { yum_repo: `${ep.filesUrl}/yum` };
+  if (repos.length === 0) return {};
+  const vars: Record<string, unknown> = { yum_repo: `${ep.filesUrl}/yum`, rhel_enable_repos: false };
+  const docker = repos.find((r) => r.name === 'docker-ce');
+  if (docker) {
+    vars.docker_rh_repo_base_url = '{{ yum_repo }}/docker-ce/';
+    vars.docker_rh_repo_gpgkey = docker.keys[0] ? `{{ yum_repo }}/docker-ce/keys/${docker.keys[0]}` : `${ep.filesUrl}/keys/airlock-repo.asc`;
+  }
+  return vars;
 }
