@@ -145,6 +145,12 @@ describe('resolve', () => {
   it('skips i686 unless asked', () => {
     expect(names(run(['arch-pkg']).selected)).toEqual(['arch-pkg-1.0.x86_64']);
     expect(names(resolve({ packages: packages.filter((p) => p.arch === 'i686'), roots: ['arch-pkg'], base: [] }).selected)).toEqual(['arch-pkg-1.0.i686']);
+    // Both allowed: the arch listed first wins, whatever the alphabet says.
+    expect(names(resolve({ packages, roots: ['arch-pkg'], base: [], arches: ['x86_64', 'noarch', 'i686'] }).selected)).toEqual(['arch-pkg-1.0.x86_64']);
+    expect(names(resolve({ packages, roots: ['arch-pkg'], base: [], arches: ['i686', 'noarch'] }).selected)).toEqual(['arch-pkg-1.0.i686']);
+    // name.arch asks for one arch, as dnf reads it.
+    expect(names(resolve({ packages, roots: ['arch-pkg.i686', 'arch-pkg.x86_64'], base: [], arches: ['x86_64', 'noarch', 'i686'] }).selected)).toEqual(['arch-pkg-1.0.i686', 'arch-pkg-1.0.x86_64']);
+    expect(() => run(['arch-pkg.i686'])).toThrow(/nothing provides arch-pkg.i686/);
   });
 
   it('names the chain of an unsatisfiable requirement and of a conflict', () => {

@@ -19,6 +19,8 @@ export interface ResolveInput {
   prefer?: string[];
   /** Providers of file paths primary does not list (from filelists). */
   extraFiles?: Map<string, RpmPackage[]>;
+  /** The wanted arches, most preferred first (x86_64 before i686 when both provide a requirement). */
+  arches?: string[];
   /** Skip what cannot be satisfied instead of failing (for built-in base profiles). */
   lenient?: boolean;
 }
@@ -61,7 +63,11 @@ class Resolver implements RichWorld<RpmPackage> {
   private readonly extraFiles: Map<string, RpmPackage[]>;
 
   run(): ResolveResult {
-    for (const root of this.input.roots) this.require(undefined, this.parseRoot(root), root);
+    for (const root of this.input.roots) {
+      const pinnedArch = this.archRoot(root);
+      if (pinnedArch) this.select(pinnedArch, undefined, root);
+      else this.require(undefined, this.parseRoot(root), root);
+    }
     for (let changed = true; changed; ) {
       while (this.queue.length > 0) this.expand(this.queue.shift()!);
       changed = this.recheckConditionals();
@@ -69,6 +75,15 @@ class Resolver implements RichWorld<RpmPackage> {
     this.checkConflicts();
     const selected = [...this.selected.values()].sort((a, b) => (nevra(a) < nevra(b) ? -1 : 1));
     return { selected, missingFiles: [...this.missingFiles].sort() };
+  }
+
+  /** `name.arch`, as dnf takes it (`glibc.i686`), when nothing provides the whole text as a name. */
+  private archRoot(text: string): RpmPackage | undefined {
+    const m = /^([^\s()]+)\.([a-z0-9_]+)$/.exec(text.trim());
+    if (!m || this.candidates_.has(m[0]) || !(this.input.arches ?? []).includes(m[2]!)) return undefined;
+    const options = this.candidates({ name: m[1]! }).filter((p) => p.arch === m[2]);
+    if (options.length === 0) throw unsatisfiable([], `nothing provides ${m[1]} for arch ${m[2]}`);
+    return this.choose(options);
   }
 
   private parseRoot(text: string): Rich {
@@ -187,7 +202,9 @@ class Resolver implements RichWorld<RpmPackage> {
       const i = prefer.indexOf(p.name);
       return i < 0 ? prefer.length : i;
     };
-    return [...options].sort((a, b) => rank(a) - rank(b) || a.name.length - b.name.length || cmp(a.name, b.name) || compareEvr(b.evr, a.evr) || cmp(a.arch, b.arch) || cmp(fileName(a), fileName(b)))[0]!;
+    const arches = this.input.arches ?? [];
+    const archRank = (p: RpmPackage) => (arches.includes(p.arch) ? arches.indexOf(p.arch) : arches.length);
+    return [...options].sort((a, b) => rank(a) - rank(b) || a.name.length - b.name.length || cmp(a.name, b.name) || compareEvr(b.evr, a.evr) || archRank(a) - archRank(b) || cmp(a.arch, b.arch) || cmp(fileName(a), fileName(b)))[0]!;
   }
 }
 

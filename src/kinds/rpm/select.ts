@@ -22,7 +22,7 @@ export async function closureOf(entry: RpmEntry, up: Upstreams, ctx: CollectCont
   const base = await targetBase(entry, up, ctx);
   const extraFiles = new Map<string, RpmPackage[]>();
   for (;;) {
-    const r = resolve({ packages: up.candidates, roots: entry.packages, base, prefer: entry.prefer, extraFiles });
+    const r = resolve({ packages: up.candidates, roots: entry.packages, base, prefer: entry.prefer, arches: entry.arch, extraFiles });
     if (r.missingFiles.length === 0) return r.selected;
     const found = await fileOwners(new Set(r.missingFiles), up, ctx);
     for (const path of r.missingFiles) extraFiles.set(path, found.get(path) ?? []);
@@ -32,7 +32,7 @@ export async function closureOf(entry: RpmEntry, up: Upstreams, ctx: CollectCont
 async function targetBase(entry: RpmEntry, up: Upstreams, ctx: CollectContext): Promise<RpmPackage[]> {
   if (entry.base) return basePackages(readRpmQa(resolvePath(ctx.baseDir, entry.base)), up.candidates);
   if (!entry.distro) return [];
-  return resolve({ packages: up.candidates, roots: [...BUILTIN_PROFILES[entry.distro]!], base: [], lenient: true }).selected;
+  return resolve({ packages: up.candidates, roots: [...BUILTIN_PROFILES[entry.distro]!], base: [], arches: entry.arch, lenient: true }).selected;
 }
 
 /** Owners of `paths` among the candidates, from every upstream's filelists. */
