@@ -31,12 +31,13 @@ const DEP_LISTS = new Set(['rpm:provides', 'rpm:requires', 'rpm:conflicts', 'rpm
 export async function parsePrimary(source: Chunks, where: string, onPackage: (p: RpmPackage) => void, repo = 0): Promise<void> {
   let pkg: RpmPackage | undefined;
   let list: Dep[] | undefined;
+  const intern = interner();
   let text = '';
   await parseXml(source, {
     open(tag) {
       text = '';
       if (tag.name === 'package') pkg = emptyPackage(repo);
-      else if (pkg) list = openField(pkg, tag, list);
+      else if (pkg) list = openField(pkg, tag, list, intern);
     },
     text: (t) => void (text += t),
     close(tag) {
@@ -55,7 +56,7 @@ function emptyPackage(repo: number): RpmPackage {
   return { name: '', arch: '', evr: { version: '' }, checksum: { type: '', hex: '' }, size: 0, href: '', provides: [], requires: [], conflicts: [], obsoletes: [], files: [], repo };
 }
 
-function openField(pkg: RpmPackage, tag: SaxesTagPlain, list: Dep[] | undefined): Dep[] | undefined {
+function openField(pkg: RpmPackage, tag: SaxesTagPlain, list: Dep[] | undefined, intern: Intern): Dep[] | undefined {
   const a = attrs(tag);
   switch (tag.name) {
     case 'version':
@@ -72,7 +73,7 @@ function openField(pkg: RpmPackage, tag: SaxesTagPlain, list: Dep[] | undefined)
       if (a['xml:base']) pkg.base = a['xml:base'];
       return list;
     case 'rpm:entry':
-      list?.push(entryDep(a));
+      list?.push(entryDep(a, intern));
       return list;
     default:
       return DEP_LISTS.has(tag.name) ? pkg[tag.name.slice(4) as 'provides'] : list;
@@ -87,11 +88,26 @@ function closeField(pkg: RpmPackage, name: string, text: string): void {
   else if (name === 'file') pkg.files.push(text.trim());
 }
 
-function entryDep(a: Record<string, string>): Dep {
-  const dep: Dep = { name: a.name ?? '' };
+/**
+ * The same capability names and versions recur across thousands of packages (`libc.so.6()(64bit)`,
+ * `perl(:MODULE_COMPAT_5.32.1)`): one copy of each string per parse keeps a large primary's objects small.
+ */
+type Intern = (s: string) => string;
+function interner(): Intern {
+  const seen = new Map<string, string>();
+  return (s) => {
+    const have = seen.get(s);
+    if (have !== undefined) return have;
+    seen.set(s, s);
+    return s;
+  };
+}
+
+function entryDep(a: Record<string, string>, intern: Intern): Dep {
+  const dep: Dep = { name: intern(a.name ?? '') };
   if (a.flags) {
     dep.flags = a.flags as DepFlag;
-    dep.evr = { epoch: a.epoch, version: a.ver ?? '', release: a.rel };
+    dep.evr = { epoch: a.epoch, version: intern(a.ver ?? ''), release: a.rel === undefined ? undefined : intern(a.rel) };
   }
   if (a.pre === '1') dep.pre = true;
   return dep;

@@ -156,8 +156,10 @@ class Resolver implements RichWorld<RpmPackage> {
         if (hit) throw unsatisfiable(this.chain(pkg), `${nevra(pkg)} conflicts with ${dep.name}, which ${nevra(hit)} provides (${this.origin(hit)})`);
       }
     }
+    const byName = new Map<string, RpmPackage[]>();
+    for (const p of selected) byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
     for (const pkg of selected) {
-      const gone = selected.find((o) => obsoletes(pkg, o));
+      const gone = pkg.obsoletes.flatMap((o) => byName.get(o.name) ?? []).find((o) => obsoletes(pkg, o));
       if (gone) throw unsatisfiable(this.chain(pkg), `${nevra(pkg)} obsoletes ${nevra(gone)}, which is needed too (${this.origin(gone)})`);
     }
   }
