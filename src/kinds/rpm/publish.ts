@@ -17,7 +17,10 @@ export async function publishRpmRepos(store: Store): Promise<void> {
   const byRepo = new Map<string, CatalogEntry[]>();
   for (const e of store.find({ kind: 'rpm' })) {
     const repo = e.record.meta.repo;
-    if (typeof repo === 'string' && e.record.name.startsWith(`${repo}/Packages/`)) byRepo.set(repo, [...(byRepo.get(repo) ?? []), e]);
+    if (typeof repo !== 'string' || !e.record.name.startsWith(`${repo}/Packages/`)) continue;
+    const list = byRepo.get(repo);
+    if (list) list.push(e);
+    else byRepo.set(repo, [e]);
   }
   for (const [repo, entries] of byRepo) await publishOne(store, repo, entries);
 }

@@ -157,7 +157,7 @@ class Resolver implements RichWorld<RpmPackage> {
       }
     }
     const byName = new Map<string, RpmPackage[]>();
-    for (const p of selected) byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
+    for (const p of selected) byName.set(p.name, (byName.get(p.name) ?? []).concat(p));
     for (const pkg of selected) {
       const gone = pkg.obsoletes.flatMap((o) => byName.get(o.name) ?? []).find((o) => obsoletes(pkg, o));
       if (gone) throw unsatisfiable(this.chain(pkg), `${nevra(pkg)} obsoletes ${nevra(gone)}, which is needed too (${this.origin(gone)})`);
