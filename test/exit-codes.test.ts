@@ -98,6 +98,13 @@ const FROM_CLI: Partial<Record<ErrorCode, () => Promise<RunResult>>> = {
   BUNDLE_INVALID: () => airlock(['load', damagedBundle('damaged-load'), '--store', join(dir, 'damaged-store'), '--pubkey', pub, '-q', '--json']),
   BUNDLE_SIGNATURE: () => airlock(['verify', bundle, '--pubkey', join(dir, 'other.pub'), '-q', '--json']),
   BUNDLE_INCOMPLETE: () => airlock(['load', delta, '--store', join(dir, 'empty-store'), '--pubkey', pub, '-q', '--json']),
+  BUNDLE_STALE: async () => {
+    // The delta moved this store past `bundle`: loading `bundle` again would roll it back.
+    const stale = join(dir, 'stale-store');
+    cpSync(join(dir, 'admin'), stale, { recursive: true });
+    await ok(['load', delta, '--store', stale, '--pubkey', pub, '-q']);
+    return airlock(['load', bundle, '--store', stale, '--pubkey', pub, '-q', '--json']);
+  },
   UNSAFE_PATH: async () => airlock(['load', await craftBundle(join(dir, 'crafted')), '--store', join(dir, 'crafted-store'), '--allow-unsigned', '-q', '--json']),
   KEY_INVALID: () => airlock(['pack', '--store', store, '--out', join(dir, 'never'), '--key', pub, '--json']),
   UNAUTHORIZED: async () => {
@@ -136,8 +143,8 @@ const NOT_FROM_CLI: Partial<Record<ErrorCode, string>> = {
   RANGE_NOT_SATISFIABLE: 'only an HTTP Range request meets it (416 from serve: test/serve-files.test.ts)',
   LAB_FAILED: '`airlock lab` needs root and network namespaces of its own (test/lab.test.ts checks exit 9)',
   INTERNAL: 'a bug by definition: no input may produce it',
+  DEPENDENCY_UNSATISFIABLE: 'needs a package upstream: test/deb-apt.test.ts (signed APT) and test/rpm-pipeline.test.ts (rpmbuild + createrepo_c) trigger it through the CLI (exit 11, one line)',
   SIGNATURE_INVALID: 'an upstream OS repository whose signature fails: test/reposign.test.ts (and the deb/rpm kinds’ tests)',
-  DEPENDENCY_UNSATISFIABLE: 'needs a package upstream built with rpmbuild + createrepo_c: test/rpm-pipeline.test.ts checks exit 10, one line and --json',
 };
 
 function expectOneLine(r: RunResult): string {

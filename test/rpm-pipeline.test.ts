@@ -35,9 +35,9 @@ beforeAll(async () => {
 afterAll(() => upstream?.close());
 
 describe('rpm collect errors', () => {
-  it('an unsatisfiable requirement fails with exit 10 and one line naming the chain', async () => {
+  it('an unsatisfiable requirement fails with exit 11 and one line naming the chain', async () => {
     const r = await airlock(['collect', '-f', manifest('broken.yaml', entry('broken')), '--store', join(dir, 'broken-store'), '-q']);
-    expect(r.code).toBe(10);
+    expect(r.code).toBe(11);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/broken: nothing provides missing-thing >= 2 \(needed by broken-0:1\.0-1\.noarch\)/);
     const json = await airlock(['collect', '-f', join(dir, 'broken.yaml'), '--store', join(dir, 'broken-store'), '-q', '--json']);

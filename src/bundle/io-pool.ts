@@ -2,13 +2,22 @@
 // come back as { hex, size } or a refusal the caller turns into a typed error.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+import type { FrameEntry } from './framing.js';
 
 export type IoTask =
-  | { op: 'hashFile'; path: string }
+  | { op: 'hashFile'; path: string; frame?: ChunkFrame }
+  | { op: 'checkFrame'; path: string; frame: ChunkFrame }
   | { op: 'writeChunk'; dest: string; entries: { name: string; src: string; start: number; size: number }[] }
   | { op: 'extractBlob'; dest: string; algorithm: 'sha256' | 'sha512'; parts: { file: string; offset: number; size: number; name: string }[] };
 
-export type IoResult = { hex: string; size: number; refused?: undefined } | { refused: string; hex?: undefined; size?: undefined };
+/** A chunk's entries and size, so a worker can check every byte that is not blob data (framing.ts). */
+export interface ChunkFrame {
+  entries: FrameEntry[];
+  size: number;
+}
+
+/** `framing`: what hashFile found wrong outside the entries' data (the hash is still reported). */
+export type IoResult = { hex: string; size: number; refused?: undefined; framing?: string } | { refused: string; hex?: undefined; size?: undefined; framing?: undefined };
 
 interface Pending {
   resolve(r: IoResult): void;

@@ -4,8 +4,9 @@
 import { closeSync, fsyncSync, openSync, readSync, write } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
-import { BLOCK, END_OF_ARCHIVE, decodeHeader, encodeHeader, padded } from './tar-header.js';
-import type { IoTask, IoResult } from './io-pool.js';
+import { BLOCK, END_OF_ARCHIVE, encodeHeader, padded } from './tar-header.js';
+import { FramingCheck, frameRegions, headerProblem } from './framing.js';
+import type { ChunkFrame, IoTask, IoResult } from './io-pool.js';
 
 const BUFFER_SIZE = 4 << 20;
 const buffer = Buffer.allocUnsafe(BUFFER_SIZE);
@@ -54,13 +55,39 @@ function writeAll(fd: number, buf: Buffer, length: number, offset = 0): Promise<
   );
 }
 
-function hashFile(path: string): IoResult {
+/** Hash a whole file; with `frame`, also check its non-data bytes in the same pass (no extra read). */
+function hashFile(path: string, frame?: ChunkFrame): IoResult {
   const fd = openSync(path, 'r');
   try {
     const hash = createHash('sha256');
+    const check = frame && new FramingCheck(frameRegions(frame.entries, frame.size));
+    let framing: string | undefined;
     let size = 0;
-    for (let n; (n = readSync(fd, buffer, 0, BUFFER_SIZE, null)) > 0; size += n) hash.update(buffer.subarray(0, n));
-    return { hex: hash.digest('hex'), size };
+    for (let n; (n = readSync(fd, buffer, 0, BUFFER_SIZE, null)) > 0; size += n) {
+      hash.update(buffer.subarray(0, n));
+      if (check && !framing) framing = check.feed(buffer.subarray(0, n), size);
+    }
+    if (check && !framing) framing = check.finish();
+    return { hex: hash.digest('hex'), size, ...(framing ? { framing } : {}) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Read only the non-data regions of a chunk (headers, padding, end blocks) and check them. */
+function checkFrame(path: string, frame: ChunkFrame): IoResult {
+  const fd = openSync(path, 'r');
+  try {
+    const regions = frameRegions(frame.entries, frame.size);
+    const check = new FramingCheck(regions);
+    for (const r of regions) {
+      const n = readSync(fd, buffer, 0, r.end - r.start, r.start);
+      if (n !== r.end - r.start) return { refused: `${r.what} (offset ${r.start}) is cut short` };
+      const refused = check.feed(buffer.subarray(0, n), r.start);
+      if (refused) return { refused };
+    }
+    const refused = check.finish();
+    return refused ? { refused } : { hex: '', size: frame.size };
   } finally {
     closeSync(fd);
   }
@@ -138,21 +165,21 @@ async function extractBlob(task: Extract<IoTask, { op: 'extractBlob' }>): Promis
   }
 }
 
-/** The header before a part must name exactly the entry the TOC lists there, as a regular file. */
+/** The header before a part must be exactly the one pack writes for the entry the TOC lists there. */
 function checkEntryHeader(src: number, part: { offset: number; size: number; name: string }): string | undefined {
   if (part.offset < BLOCK || readSync(src, buffer, 0, BLOCK, part.offset - BLOCK) !== BLOCK) return `no entry header before offset ${part.offset}`;
-  const header = decodeHeader(buffer.subarray(0, BLOCK));
-  if (!header.checksumOk) return `entry at offset ${part.offset} has a bad header checksum`;
-  if (header.type !== '0') return `entry ${JSON.stringify(header.name)} is of type ${JSON.stringify(header.type)}, not a regular file`;
-  if (header.name !== part.name || header.size !== part.size) {
-    return `entry ${JSON.stringify(header.name)} (${header.size} bytes) at offset ${part.offset} is not the one bundle.json lists there`;
-  }
-  return undefined;
+  return headerProblem(buffer.subarray(0, BLOCK), part);
+}
+
+async function runTask(task: IoTask): Promise<IoResult> {
+  if (task.op === 'hashFile') return hashFile(task.path, task.frame);
+  if (task.op === 'checkFrame') return checkFrame(task.path, task.frame);
+  return task.op === 'writeChunk' ? writeChunk(task) : extractBlob(task);
 }
 
 parentPort!.on('message', async ({ id, task }: { id: number; task: IoTask }) => {
   try {
-    const result = task.op === 'hashFile' ? hashFile(task.path) : task.op === 'writeChunk' ? await writeChunk(task) : await extractBlob(task);
+    const result = await runTask(task);
     parentPort!.postMessage({ id, result });
   } catch (err) {
     parentPort!.postMessage({ id, error: { message: (err as Error).message, code: (err as NodeJS.ErrnoException).code } });

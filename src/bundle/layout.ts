@@ -6,6 +6,7 @@
 import { AirlockError } from '../core/errors.js';
 import { BLOCK, END_OF_ARCHIVE, padded } from './tar-header.js';
 import { entryName, type Toc, type TocBlob } from './toc.js';
+import type { FrameEntry } from './framing.js';
 
 export interface PlannedEntry {
   name: string;
@@ -66,4 +67,14 @@ function untiled(file: string, offset: number): AirlockError {
   return new AirlockError('UNSAFE_PATH', `${file}: the entry at offset ${offset} is not listed in bundle.json; refused`, {
     hint: 'this bundle was not written by airlock pack or was altered: do not load it',
   });
+}
+
+/** The entries of each chunk, in offset order, named as pack names them. */
+export function chunkEntries(toc: Toc): FrameEntry[][] {
+  const byChunk = toc.chunks.map(() => [] as FrameEntry[]);
+  for (const b of toc.blobs) {
+    b.parts.forEach((p, i) => byChunk[p.chunk]?.push({ offset: p.offset, size: p.size, name: entryName(b.digest, b.parts.length > 1 ? i : undefined) }));
+  }
+  for (const entries of byChunk) entries.sort((a, b) => a.offset - b.offset);
+  return byChunk;
 }

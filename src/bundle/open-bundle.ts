@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { AirlockError } from '../core/errors.js';
-import { checkSignature, signatureSchema } from './signing.js';
+import { checkSignature, keyIdOf, signatureSchema } from './signing.js';
 import { SIG_FILE, TOC_FILE, tocSchema, type Toc } from './toc.js';
 import { checkTiling } from './layout.js';
 
@@ -16,7 +16,14 @@ export interface TrustOptions {
 
 export type SignatureStatus = 'valid' | 'not-checked';
 
-export async function openBundle(dir: string, trust: TrustOptions): Promise<{ toc: Toc; signature: SignatureStatus }> {
+export interface OpenedBundle {
+  toc: Toc;
+  signature: SignatureStatus;
+  /** The key whose signature checked out; what sequences are compared under (freshness.ts). */
+  keyId?: string;
+}
+
+export async function openBundle(dir: string, trust: TrustOptions): Promise<OpenedBundle> {
   const tocPath = join(dir, TOC_FILE);
   const tocBytes = await readFile(tocPath).catch(async (err: NodeJS.ErrnoException) => {
     // No such directory is a wrong path (not found); a directory without its TOC is a broken bundle.
@@ -39,7 +46,7 @@ export async function openBundle(dir: string, trust: TrustOptions): Promise<{ to
   }
   checkParts(parsed.data);
   checkTiling(parsed.data);
-  return { toc: parsed.data, signature };
+  return { toc: parsed.data, signature, ...(signature === 'valid' ? { keyId: keyIdOf(trust.publicKey!) } : {}) };
 }
 
 async function checkTrust(dir: string, tocBytes: Buffer, trust: TrustOptions): Promise<SignatureStatus> {

@@ -79,7 +79,20 @@ const gateway = z.object({ internal: z.array(cidr).min(1), allow: z.array(allow)
 
 /** PEM files, relative to site.yaml: what `airlock tls` writes. `ca` is what nodes are told to trust. */
 const tls = z.object({ cert: z.string().min(1), key: z.string().min(1), ca: z.string().min(1).optional() }).strict();
-const http = z.object({ listen: listen.optional(), htpasswd: z.string().optional(), tls: tls.optional() }).strict();
+/** Connection caps and timeouts of the HTTP listener (seconds); defaults in src/http/limits.ts. */
+const seconds = z.number().positive().max(86_400);
+const httpLimits = z
+  .object({
+    'max-connections': z.number().int().min(1).optional(),
+    'max-connections-per-client': z.number().int().min(1).optional(),
+    'headers-timeout': seconds.optional(),
+    'idle-timeout': seconds.optional(),
+    'stall-timeout': seconds.optional(),
+    /** Memory for send buffers shared by all downloads, in MiB. */
+    'send-buffers-mib': z.number().int().min(1).max(4096).optional(),
+  })
+  .strict();
+const http = z.object({ listen: listen.optional(), htpasswd: z.string().optional(), tls: tls.optional(), limits: httpLimits.optional() }).strict();
 
 export const siteSchema = z
   .object({

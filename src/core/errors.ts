@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   BUNDLE_INVALID: { exit: 7, http: 400, summary: 'bundle is invalid or damaged (a chunk does not match bundle.json)' },
   BUNDLE_SIGNATURE: { exit: 7, http: 400, summary: 'bundle is unsigned or its signature does not verify' },
   BUNDLE_INCOMPLETE: { exit: 7, http: 400, summary: 'bundle needs content the store lacks (a delta loaded before the bundle it follows)' },
+  BUNDLE_STALE: { exit: 10, http: 409, summary: 'bundle is older than what the store already loaded (a replay would roll back); `load --allow-downgrade` to roll back on purpose' },
   UNSAFE_PATH: { exit: 7, http: 400, summary: 'path escapes its root (a crafted bundle entry or request path)' },
   KEY_INVALID: { exit: 2, http: 500, summary: 'key file is invalid, or the wrong one of the pair' },
   SIGNATURE_INVALID: { exit: 7, http: 502, summary: 'an upstream repository signature does not verify (InRelease, repomd.xml.asc)' },
@@ -26,7 +27,7 @@ export const ERROR_CODES = {
   TOO_LARGE: { exit: 1, http: 413, summary: 'too large (e.g. a manifest over 4 MiB)' },
   ADDRESS_IN_USE: { exit: 8, http: 500, summary: 'address already in use' },
   LAB_FAILED: { exit: 9, http: 500, summary: '`airlock lab`: a node could not use some content (the report names each failed check)' },
-  DEPENDENCY_UNSATISFIABLE: { exit: 10, http: 500, summary: 'a package dependency cannot be satisfied (the message names the chain of packages that leads to it)' },
+  DEPENDENCY_UNSATISFIABLE: { exit: 11, http: 500, summary: 'a package dependency cannot be satisfied (the message names the chain of packages that needs it)' },
   INTERNAL: { exit: 70, http: 500, summary: 'internal error: a bug, please report it with the output of AIRLOCK_DEBUG=1' },
 } as const;
 

@@ -2,7 +2,6 @@
 // the HttpResponse (streaming files and readables with backpressure), and shuts down gracefully.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
@@ -11,9 +10,16 @@ import type { Logger } from '../core/log.js';
 import type { App } from './app.js';
 import { prefixLabel } from './metrics.js';
 import { isFileBody, type HttpRequest, type HttpResponse } from './route.js';
+import { connectionMetrics, guardConnections } from './connection-guard.js';
+import { effectiveLimits, type HttpLimits } from './limits.js';
+import { SendPool } from './send-pool.js';
+import { readRange, sendFile, SMALL_FILE } from './send-file.js';
 
 export interface Listening {
   server: Server;
+  /** The limits in force (the connection cap may be lower than configured: see connectionsForFileLimit). */
+  limits: HttpLimits & { fileLimited: boolean };
+  pool: SendPool;
   url: string;
   address: AddressInfo;
   close(graceMs?: number): Promise<void>;
@@ -27,12 +33,21 @@ export interface ListenOptions {
   accessLog?: boolean;
   /** PEM certificate (chain) and key: serve HTTPS instead of HTTP. */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Connection caps, timeouts and send buffers; defaults in limits.ts. */
+  limits?: Partial<HttpLimits>;
 }
 
 export async function listen(app: App, opts: ListenOptions): Promise<Listening> {
-  const handler = (req: IncomingMessage, res: ServerResponse) => void serveOne(app, req, res, opts.log, opts.accessLog ?? false);
-  const settings = { keepAliveTimeout: 65_000, requestTimeout: 0 };
-  const server: Server = opts.tls ? createTlsServer({ ...settings, cert: opts.tls.cert, key: opts.tls.key }, handler) : createServer(settings, handler);
+  const limits = effectiveLimits(opts.limits ?? {});
+  const pool = new SendPool(limits.sendBuffers);
+  const handler = (req: IncomingMessage, res: ServerResponse) => void serveOne(app, req, res, opts.log, opts.accessLog ?? false, pool);
+  // headersTimeout is only checked every connectionsCheckingInterval (30 s by default).
+  const settings = { requestTimeout: 0, headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: Math.max(100, Math.min(30_000, limits.headersTimeoutMs / 4)) };
+  const server: Server = opts.tls
+    ? createTlsServer({ ...settings, handshakeTimeout: limits.headersTimeoutMs, cert: opts.tls.cert, key: opts.tls.key }, handler)
+    : createServer(settings, handler);
+  const counts = guardConnections(server, limits, opts.log, { tls: !!opts.tls });
+  app.metrics.addSource(() => connectionMetrics(counts, pool));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
@@ -47,13 +62,15 @@ export async function listen(app: App, opts: ListenOptions): Promise<Listening> 
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     server,
+    limits,
+    pool,
     address,
     url: `${opts.tls ? 'https' : 'http'}://${host}:${address.port}`,
     close: (graceMs = 5000) => closeGracefully(server, graceMs),
   };
 }
 
-async function serveOne(app: App, req: IncomingMessage, res: ServerResponse, log: Logger, accessLog: boolean): Promise<void> {
+async function serveOne(app: App, req: IncomingMessage, res: ServerResponse, log: Logger, accessLog: boolean, pool: SendPool): Promise<void> {
   const started = accessLog ? performance.now() : 0;
   const url = req.url ?? '/';
   const q = url.indexOf('?');
@@ -68,7 +85,7 @@ async function serveOne(app: App, req: IncomingMessage, res: ServerResponse, log
   const response = await app.handle(request);
   app.metrics.countRequest(prefixLabel(request.rawPath), response.status);
   try {
-    await writeResponse(res, response, request.method === 'HEAD');
+    await writeResponse(res, response, request.method === 'HEAD', pool);
   } catch (err) {
     // The client went away mid-body; nothing to answer.
     log.debug({ err, path: request.rawPath }, 'response aborted');
@@ -81,7 +98,7 @@ async function serveOne(app: App, req: IncomingMessage, res: ServerResponse, log
   }
 }
 
-async function writeResponse(res: ServerResponse, response: HttpResponse, head: boolean): Promise<void> {
+async function writeResponse(res: ServerResponse, response: HttpResponse, head: boolean, pool: SendPool): Promise<void> {
   const body = response.body;
   const headers = { ...response.headers };
   if ((typeof body === 'string' || Buffer.isBuffer(body)) && headers['content-length'] === undefined) {
@@ -98,67 +115,15 @@ async function writeResponse(res: ServerResponse, response: HttpResponse, head: 
   }
   if (isFileBody(body)) {
     const length = Number(headers['content-length']);
-    // Small bodies: one read into an exact buffer is several times cheaper per request than a stream.
+    // Small bodies: one read into an exact buffer is cheaper per request than the send pool's round trips.
     if (length <= SMALL_FILE) {
       res.end(await readRange(body.file, body.start ?? 0, length));
       return;
     }
-    await sendFile(res, body.file, body.start ?? 0, body.end);
+    await sendFile(res, pool, body.file, body.start ?? 0, body.end);
     return;
   }
   await pipeline(body as Readable, res);
-}
-
-const SMALL_FILE = 1 << 20;
-
-async function readRange(file: string, start: number, length: number): Promise<Buffer> {
-  const handle = await open(file, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(length);
-    const { bytesRead } = await handle.read(buf, 0, length, start);
-    if (bytesRead !== length) throw new Error(`${file} is shorter than expected`);
-    return buf;
-  } finally {
-    await handle.close();
-  }
-}
-
-const SEND_CHUNK = 512 * 1024;
-/** Send buffers are recycled across responses: no per-chunk allocation, flat memory under load. */
-const sendBuffers: Buffer[] = [];
-const takeBuffer = () => sendBuffers.pop() ?? Buffer.allocUnsafeSlow(SEND_CHUNK);
-const giveBuffer = (b: Buffer) => void (sendBuffers.length < 64 && sendBuffers.push(b));
-
-/**
- * Stream a file with two buffers: read the next chunk while the socket sends the previous one, and
- * reuse a buffer only after its write callback (the kernel has the bytes). Reads are asynchronous, so
- * a cold disk never stalls the event loop.
- */
-async function sendFile(res: ServerResponse, file: string, start: number, end: number | undefined): Promise<void> {
-  const handle = await open(file, 'r');
-  const buffers = [takeBuffer(), takeBuffer()];
-  let pending: Promise<void> = Promise.resolve();
-  try {
-    const last = end ?? (await handle.stat()).size - 1;
-    let closed = false;
-    res.once('close', () => (closed = true));
-    for (let pos = start, i = 0; pos <= last; i ^= 1) {
-      const buf = buffers[i]!;
-      const { bytesRead } = await handle.read(buf, 0, Math.min(SEND_CHUNK, last - pos + 1), pos);
-      if (bytesRead === 0) throw new Error(`${file} is shorter than expected`);
-      pos += bytesRead;
-      await pending;
-      if (closed) throw new Error('client went away');
-      const chunk = bytesRead === SEND_CHUNK ? buf : buf.subarray(0, bytesRead);
-      pending = new Promise<void>((resolve, reject) => res.write(chunk, (err) => (err ? reject(err) : resolve())));
-      pending.catch(() => undefined);
-    }
-    await pending;
-    await new Promise<void>((resolve) => res.end(resolve));
-    for (const b of buffers) giveBuffer(b);
-  } finally {
-    await handle.close();
-  }
 }
 
 async function closeGracefully(server: Server, graceMs: number): Promise<void> {

@@ -9,6 +9,8 @@ import { listen } from '../http/node-adapter.js';
 import { HtpasswdAuth } from '../http/auth.js';
 import { KINDS } from '../kinds/registry.js';
 import type { Site } from '../config/site.js';
+import { DEFAULT_SEND_POOL } from '../http/send-pool.js';
+import type { HttpLimits } from '../http/limits.js';
 import type { NetworkServices } from '../netsvc/index.js';
 import { startNetworkServicesThread } from '../netsvc/thread.js';
 import { ServiceCounters } from '../netsvc/counters.js';
@@ -59,7 +61,6 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   store.blobs.onDelete((digest) => cache.forget(digest));
   const repoKeyFile = opts.repoKey ?? store.paths.repoSigningKey;
   const { signer, created } = await loadOrCreateRepoKey(repoKeyFile);
-  if (created) opts.log.info({ file: repoKeyFile, fingerprint: signer.fingerprint }, 'made the site repository signing key');
   const view: StoreView = { paths: store.paths, blobs: cache, find: (q) => store.find(q), usersOf: (d) => store.usersOf(d) };
   const routes = KINDS.flatMap(
     (kind) =>
@@ -75,7 +76,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   );
   routes.push(...repoKeyRoutes(signer));
   const app = createApp({ routes, log: opts.log });
-  const http = await listen(app, { host: opts.host, port: opts.port, log: opts.log, accessLog: opts.accessLog ?? true, tls: opts.tls });
+  const http = await listen(app, { host: opts.host, port: opts.port, log: opts.log, accessLog: opts.accessLog ?? true, tls: opts.tls, limits: httpLimitsOf(opts.site) });
+  if (created) opts.log.info({ file: repoKeyFile, fingerprint: signer.fingerprint }, 'made the site repository signing key');
+  if (http.limits.fileLimited) {
+    opts.log.warn({ maxConnections: http.limits.maxConnections }, 'the open-file limit caps HTTP connections below http.limits.max-connections; raise it (LimitNOFILE=, docs/operations.md)');
+  }
   let network: NetworkServices | undefined;
   try {
     if (opts.site) {
@@ -88,7 +93,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     store.close();
     throw err;
   }
-  opts.log.info({ url: http.url, store: store.paths.root, ...network?.addresses }, 'serving');
+  const { maxConnections, maxConnectionsPerClient } = http.limits;
+  opts.log.info({ url: http.url, store: store.paths.root, ...network?.addresses, maxConnections, maxConnectionsPerClient }, 'serving');
   let closing: Promise<void> | undefined;
   return {
     url: http.url,
@@ -102,6 +108,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       if (users) auth!.replaceUsers(users);
       if (next.tls) (http.server as HttpsServer).setSecureContext(next.tls);
       const restart = next.site && network ? await network.reload(next.site) : [];
+      if (next.site && JSON.stringify(httpLimitsOf(next.site)) !== JSON.stringify(httpLimitsOf(opts.site))) restart.push('http.limits');
       opts.log.info({ htpasswd: !!users, tls: !!next.tls, site: !!next.site, restart }, 'reloaded');
       return { restart };
     },
@@ -115,4 +122,20 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         opts.log.flush();
       })()),
   };
+}
+
+/** site.yaml `http.limits` (seconds, MiB) as the listener's HttpLimits (ms, bytes); unset keys keep their defaults. */
+export function httpLimitsOf(site: Site | undefined): Partial<HttpLimits> {
+  const l = site?.http?.limits;
+  if (!l) return {};
+  const ms = (s: number | undefined) => (s === undefined ? undefined : Math.round(s * 1000));
+  const limits: Partial<HttpLimits> = {
+    maxConnections: l['max-connections'],
+    maxConnectionsPerClient: l['max-connections-per-client'],
+    headersTimeoutMs: ms(l['headers-timeout']),
+    idleTimeoutMs: ms(l['idle-timeout']),
+    stallTimeoutMs: ms(l['stall-timeout']),
+    sendBuffers: l['send-buffers-mib'] === undefined ? undefined : { ...DEFAULT_SEND_POOL, maxBytes: l['send-buffers-mib'] * 2 ** 20 },
+  };
+  return Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));
 }

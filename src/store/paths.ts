@@ -8,7 +8,9 @@
 //                                   Markers plus blobs are the truth; catalog.db is rebuilt from them.
 //     catalog.db                    SQLite index of artifacts and their blobs (rebuildable: `store fsck --rebuild`)
 //     airlock.lock                  the lock of the last collect into this store (packed into bundles)
-//     receipt.json                  written by load: every blob this store holds (for `pack --since`)
+//     receipt.json                  written by load: every blob this store holds (for `pack --since`) and
+//                                   every bundle loaded, with its sequence (refuses replays of older ones)
+//     packed/<sequence>             one per bundle packed from this store, claimed exclusively (src/bundle/sequence.ts)
 //     tmp/                          in-progress writes; same filesystem as blobs/ so rename is atomic
 //     partial/<key>                 resumable downloads (collect) kept across interruptions
 //     keys/repo-signing.asc         the admin server's OS-repository signing key (made by serve on first
@@ -53,6 +55,9 @@ export class StorePaths {
   }
   get receipt(): string {
     return join(this.root, 'receipt.json');
+  }
+  get packedDir(): string {
+    return join(this.root, 'packed');
   }
   get tmpDir(): string {
     return join(this.root, 'tmp');

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { badChunksError, verifyBundle } from '../../bundle/verify.js';
+import { badChunksError, describeReport, verifyBundle } from '../../bundle/verify.js';
 import { loadPublicKey } from '../../bundle/signing.js';
 import { formatSize } from '../../core/units.js';
 import { printResult } from '../output.js';
@@ -18,7 +18,7 @@ export function register(program: Command): void {
       const report = await verifyBundle(dir, { publicKey: o.pubkey ? loadPublicKey(o.pubkey) : undefined, allowUnsigned: o.allowUnsigned }, commandProgress(o));
       printResult(o, report, () =>
         report.ok
-          ? `bundle ${report.id}: signature ${report.signature}, ${report.chunks} chunks, ${formatSize(report.bytes)}: all good`
+          ? `${describeReport(report)}: signature ${report.signature}, ${report.chunks} chunks, ${formatSize(report.bytes)}: all good`
           : report.bad.map((b) => `BAD ${b.file}: ${b.problem}`).join('\n'),
       );
       if (!report.ok) throw badChunksError(report);
