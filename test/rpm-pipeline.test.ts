@@ -120,8 +120,11 @@ describe('rpm collect → pack → load → serve', () => {
       writeFileSync(site, `domain: airgap.internal\nadmin: { name: admin, address: 127.0.0.1 }\nhttp: { listen: "${new URL(server.url).host}" }\n`);
       const node = join(dir, 'node');
       await ok(['nodeconfig', '--site', site, '--store', join(dir, 'admin'), '--out', node]);
-      const repoFile = readFileSync(join(node, 'etc/airlock/yum.repos.d/airlock.repo'), 'utf8');
-      expect(repoFile).toMatch(/^gpgcheck=1\nrepo_gpgcheck=1\ngpgkey=\S+\/keys\/airlock-repo\.asc \S+\/yum\/el9\/keys\/RPM-GPG-KEY-fixture$/m);
+      const repoPath = join(node, 'etc/airlock/yum.repos.d/airlock.repo');
+      const repoFile = readFileSync(repoPath, 'utf8');
+      expect(repoFile).toMatch(/^gpgcheck=1\nrepo_gpgcheck=1\ngpgkey=file:\/\/\/etc\/pki\/rpm-gpg\/RPM-GPG-KEY-airlock-repo file:\/\/\/etc\/pki\/rpm-gpg\/airlock-el9-RPM-GPG-KEY-fixture$/m);
+      // dnf --installroot reads gpgkey files from the host: point them into the node's root, where they are.
+      writeFileSync(repoPath, repoFile.replaceAll('file:///', `file://${node}/`));
       const d = { must: async (args: string[]) => dnfMust(['-y', '-q', `--installroot=${node}`, '--releasever=9', '--setopt=install_weak_deps=False', ...args]) };
       await d.must(['install', 'chain-a']);
       expect((await d.must(['repoquery', 'uses-virtual'])).trim()).toBe('');
