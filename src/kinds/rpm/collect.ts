@@ -10,7 +10,7 @@ import { emptyModules, parseModules, visible, documentsFor, type ModuleIndex } f
 import { metaEntry, openRepo, packageUrl, readMeta, type UpstreamRepo, type RepomdVerifier } from './upstream.js';
 import { extractFragments, type FragmentKind } from './fragments.js';
 import { closureOf, newestOf, noPackages, pinnedOf, type Upstreams } from './select.js';
-import { repoNameOf, type RpmEntry, type RpmLocked } from './spec.js';
+import { profileOf, repoNameOf, type RpmEntry, type RpmLocked } from './spec.js';
 import { formatEvr } from './vercmp.js';
 import { checkPackageSignature, keyringOf, keysArtifact, repomdVerifier } from './signature.js';
 import type { Keyring } from '../../reposign/keyring.js';
@@ -39,6 +39,9 @@ export async function collectRpms(entry: RpmEntry, ctx: CollectContext, pinned?:
     roots: entry.packages,
     arch: entry.arch,
     mirror: entry.mirror,
+    profile: profileOf(entry),
+    prefer: entry.prefer,
+    modules: entry.modules,
     packages: selected.map((p) => ({ name: p.name, evr: formatEvr(p.evr), arch: p.arch, file: fileName(p), url: packageUrl(repos[p.repo]!, p), sha256: p.checksum.hex, size: p.size })),
   };
   return { locked, artifacts };

@@ -3,7 +3,7 @@ import type { Kind } from '../kind.js';
 import { collectRpms } from './collect.js';
 import { publishRpmRepos } from './publish.js';
 import { rpmRoutes } from './routes.js';
-import { repoNameOf, rpmEntrySchema, rpmLockedSchema, type RpmEntry, type RpmLocked } from './spec.js';
+import { profileOf, repoNameOf, rpmEntrySchema, rpmLockedSchema, type RpmEntry, type RpmLocked } from './spec.js';
 
 export const rpmKind: Kind<RpmEntry, RpmLocked> = {
   name: 'rpm',
@@ -16,7 +16,10 @@ export const rpmKind: Kind<RpmEntry, RpmLocked> = {
     same(entry.upstream.baseurl, locked.baseurl) &&
     same(entry.packages, locked.roots) &&
     same(entry.arch, locked.arch) &&
-    entry.mirror === locked.mirror,
+    entry.mirror === locked.mirror &&
+    profileOf(entry) === locked.profile &&
+    same(entry.prefer, locked.prefer) &&
+    same(entry.modules, locked.modules),
   collect: collectRpms,
   routes: rpmRoutes,
   publish: publishRpmRepos,

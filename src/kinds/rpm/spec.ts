@@ -55,6 +55,10 @@ export const rpmLockedSchema = z
     roots: z.array(z.string()),
     arch: z.array(z.string()),
     mirror: z.boolean(),
+    /** The target profile (distro name or base file) and the choices that steer the closure. */
+    profile: z.string(),
+    prefer: z.array(z.string()),
+    modules: z.array(z.string()),
     packages: z.array(pinnedPackage),
   })
   .strict();
@@ -65,4 +69,9 @@ export type PinnedPackage = z.infer<typeof pinnedPackage>;
 
 export function repoNameOf(e: Pick<RpmEntry, 'name' | 'distro'> | RpmLocked): string {
   return e.name ?? ('distro' in e && e.distro ? e.distro : 'rpms');
+}
+
+/** The target profile an entry resolves against, as the lock records it. */
+export function profileOf(e: Pick<RpmEntry, 'distro' | 'base'>): string {
+  return e.distro ? `distro:${e.distro}` : e.base ? `base:${e.base}` : '';
 }
