@@ -3,6 +3,7 @@ import type { AnyKind } from './kind.js';
 import { fileKind } from './file/index.js';
 import { ociKind } from './oci/index.js';
 import { debKind } from './deb/index.js';
+import { rpmKind } from './rpm/index.js';
 
-export const KINDS: readonly AnyKind[] = [fileKind, ociKind, debKind];
+export const KINDS: readonly AnyKind[] = [fileKind, ociKind, debKind, rpmKind];
 

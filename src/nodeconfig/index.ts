@@ -12,6 +12,7 @@ import { nodeEndpoints, type NodeEndpoints } from './endpoints.js';
 import { renderKubespray } from './kubespray.js';
 import { renderResolver } from './resolver.js';
 import { renderTrust } from './trust.js';
+import { renderYum, type YumOptions } from './yum.js';
 import { AirlockError } from '../core/errors.js';
 import type { RenderedFile } from './rendered.js';
 import { loadPreset, presetVersions, type PresetData } from '../kubespray/preset.js';
@@ -34,6 +35,8 @@ export interface NodeConfigOptions {
   kubespray?: PresetData;
   /** APT repositories the store publishes, and the site repository key (armored) that signs them. */
   apt?: { repos: AptRepo[]; keyArmored?: string };
+  /** YUM repositories the store serves (rpms: entries), their vendor keys, and the site repository key. */
+  yum?: YumOptions;
 }
 
 export function renderNodeConfig(site: Site, opts: NodeConfigOptions = {}): NodeConfig {
@@ -51,7 +54,8 @@ export function renderNodeConfig(site: Site, opts: NodeConfigOptions = {}): Node
     ...renderChrony(endpoints),
     ...renderApt(endpoints, opts.apt?.repos ?? [], opts.apt?.keyArmored),
     ...renderResolver(endpoints, notes),
-    ...renderKubespray(endpoints, registries, notes, opts.kubespray ?? loadPreset(presetVersions()[0]!)),
+    ...renderYum(endpoints, opts.yum),
+    ...renderKubespray(endpoints, registries, notes, opts.kubespray ?? loadPreset(presetVersions()[0]!), opts.yum?.repos ?? []),
   ];
   return { endpoints, files, notes };
 }

@@ -43,6 +43,7 @@ const CLIENTS = {
   xz: 'xz-utils',
   mmdebstrap: 'mmdebstrap',
   gpgv: 'gpgv',
+  rpm: 'rpm', rpmbuild: 'rpm', rpmsign: 'rpm', createrepo_c: 'createrepo-c', modifyrepo_c: 'createrepo-c', dnf: 'dnf',
 };
 
 const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd} || test -x /usr/sbin/${cmd}`], { stdio: 'ignore' }).status === 0;

@@ -6,6 +6,8 @@ import { loadSite, sitePath } from '../../config/site.js';
 import { AirlockError } from '../../core/errors.js';
 import { renderNodeConfig, writeNodeConfig } from '../../nodeconfig/index.js';
 import { upstreamRegistries } from '../../kinds/oci/names.js';
+import { yumReposOf } from '../../kinds/rpm/nodes.js';
+import type { YumOptions } from '../../nodeconfig/yum.js';
 import { Store } from '../../store/store.js';
 import { loadPreset, presetVersions, type PresetData } from '../../kubespray/preset.js';
 import { checkKubesprayDownloads } from '../../nodeconfig/kubespray-check.js';
@@ -32,18 +34,20 @@ export function register(program: Command): void {
       const site = loadSite(o.site, { option: '--site' });
       let registries: string[] = [];
       let apt: { repos: AptRepo[]; keyArmored?: string } | undefined;
+      let yum: YumOptions | undefined;
       if (o.store) {
         const store = await Store.open(o.store);
         try {
           registries = upstreamRegistries(store.find({ kind: 'oci' }).map((e) => e.record.name));
           apt = { repos: publishedAptRepos(store), keyArmored: await siteRepoPublicKey(store) };
+          yum = { repos: yumReposOf(store), keyArmored: apt.keyArmored };
         } finally {
           store.close();
         }
       }
       const caFile = site.http?.tls?.ca && sitePath(o.site, site.http.tls.ca);
       const kubespray = o.kubespray ? loadPreset(o.kubespray) : undefined;
-      const config = renderNodeConfig(site, { registries, apt, caPem: caFile ? readCa(caFile) : undefined, kubespray });
+      const config = renderNodeConfig(site, { registries, apt, caPem: caFile ? readCa(caFile) : undefined, kubespray, yum });
       if (o.check) await checkBeforeWriting(o, site, config, kubespray ?? loadPreset(presetVersions()[0]!));
       const written = o.out ? await writeNodeConfig(o.out, config.files) : undefined;
       const notes = config.notes.map((n) => `note: ${n}`);
