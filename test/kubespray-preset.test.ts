@@ -123,6 +123,22 @@ describe('airlock kubespray manifest', () => {
     expect(check.stderr).not.toMatch(/CONFIG_INVALID|with-debs\.yaml:\d+/);
   });
 
+  it('with --mirror for an EL9 OS, carries its list as one rpms: entry per architecture (BaseOS and AppStream), and wants its key', async () => {
+    const out = join(dir, 'with-rpms.yaml');
+    const args = ['kubespray', 'manifest', '--version', '2.31.0', '--os', 'rocky-9', '--arch', 'amd64,arm64', '--mirror', 'rocky-9=http://127.0.0.1:9/rocky/9/', '--out', out];
+    const keyless = await airlock(args);
+    expect(keyless.code).toBe(2);
+    expect(keyless.stderr).toContain('--keyring rocky-9=FILE');
+    const r = await airlock([...args, '--keyring', 'rocky-9=RPM-GPG-KEY-Rocky-9']);
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(text).not.toMatch(/[&*]a\d/);
+    const doc = parse(text) as { rpms: { name: string; distro: string; gpgkey: string; arch: string[]; packages: string[]; upstream: { baseurl: string[] } }[] };
+    expect(doc.rpms.map((e) => e.name)).toEqual(['rocky-9-x86_64', 'rocky-9-aarch64']);
+    expect(doc.rpms[1]).toMatchObject({ distro: 'rocky-9', gpgkey: 'RPM-GPG-KEY-Rocky-9', arch: ['aarch64', 'noarch'], upstream: { baseurl: ['http://127.0.0.1:9/rocky/9/BaseOS/aarch64/os/', 'http://127.0.0.1:9/rocky/9/AppStream/aarch64/os/'] } });
+    expect(doc.rpms[0]!.packages).toContain('container-selinux');
+  });
+
   it('refuses an unknown release and a malformed --set with one line each', async () => {
     const unknown = await airlock(['kubespray', 'manifest', '--version', '9.9.9', '--out', join(dir, 'x.yaml')]);
     expect(unknown.code).toBe(2);

@@ -34,14 +34,32 @@ export function kubesprayTarball(version: string): string {
   return `https://github.com/kubernetes-sigs/kubespray/archive/refs/tags/v${version}.tar.gz`;
 }
 
-/** A `debs:` entry for each deb-packaged target OS the user gave a mirror for (kubespray's list for it). */
+/** The RPM architecture names of Kubernetes' ones. */
+const RPM_ARCH: Record<string, string> = { amd64: 'x86_64', arm64: 'aarch64', ppc64le: 'ppc64le', s390x: 's390x' };
+/** airlock's rpm kind names its EL9 profiles this way. */
+const RPM_PROFILE: Record<string, string> = { 'rocky-9': 'rocky-9', 'almalinux-9': 'alma-9', 'rhel-9': 'rhel-9' };
+
+/**
+ * A `debs:` or `rpms:` entry for each target OS of that packaging the user gave a mirror for, with
+ * kubespray's list for it. An RPM mirror is an EL9 release root (`…/rocky/9`): its BaseOS and AppStream
+ * repositories are used, one entry per architecture.
+ */
 function osEntries(choices: ManifestChoices, packages: Record<string, string[]>, packaging: 'deb' | 'rpm'): unknown[] {
   return choices.os
     .filter((id) => targetOs(id).packaging === packaging && choices.mirrors?.[id])
-    .map((id) => {
+    .flatMap((id): unknown[] => {
+      const mirror = choices.mirrors![id]!.replace(/\/+$/, '');
       const keyring = choices.keyrings?.[id] ?? DEFAULT_KEYRINGS[id.split('-')[0]!];
-      if (!keyring) throw new AirlockError('USAGE', `no default keyring for ${id}`, { hint: `give one with --keyring ${id}=FILE` });
-      return { distro: id, upstream: { url: choices.mirrors![id] }, keyring, arch: choices.arch, packages: packages[id] };
+      if (!keyring) throw new AirlockError('USAGE', `no keyring for ${id}'s packages`, { hint: `give the key its repositories are signed with: --keyring ${id}=FILE (e.g. RPM-GPG-KEY-Rocky-9)` });
+      if (packaging === 'deb') return [{ distro: id, upstream: { url: mirror }, keyring, arch: choices.arch, packages: packages[id] }];
+      return choices.arch.map((a) => ({
+        name: choices.arch.length > 1 ? `${id}-${RPM_ARCH[a] ?? a}` : id,
+        distro: RPM_PROFILE[id],
+        upstream: { baseurl: ['BaseOS', 'AppStream'].map((r) => `${mirror}/${r}/${RPM_ARCH[a] ?? a}/os/`) },
+        gpgkey: keyring,
+        arch: [RPM_ARCH[a] ?? a, 'noarch'],
+        packages: packages[id],
+      }));
     });
 }
 
@@ -54,6 +72,8 @@ export function presetManifest(preset: PresetData, choices: ManifestChoices): Pr
   doc.images = images.map(({ ref }) => ({ ref }));
   const debs = osEntries(choices, packages, 'deb');
   if (debs.length) doc.debs = debs;
+  const rpms = osEntries(choices, packages, 'rpm');
+  if (rpms.length) doc.rpms = rpms;
   const checked = manifestSchema().safeParse(doc);
   if (!checked.success) {
     const issue = checked.error.issues[0]!;
@@ -68,5 +88,5 @@ export function presetManifest(preset: PresetData, choices: ManifestChoices): Pr
       .map(([id, names]) => `# OS packages kubespray installs on ${id} (give --mirror ${id}=URL to carry them): ${names.join(' ')}`),
     `# kubespray's Python requirements (for the Ansible host): ${preset.requirements.join(' ')}`,
   ];
-  return { yaml: `${header.join('\n')}\n${stringify(doc, { lineWidth: 0 })}`, files, images, packages, requirements: preset.requirements };
+  return { yaml: `${header.join('\n')}\n${stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false })}`, files, images, packages, requirements: preset.requirements };
 }
