@@ -1,0 +1,104 @@
+// Collecting a chart: the archive (from a classic repository, declared with the index's digest, or from
+// an OCI registry through the oci kind), its dependencies recursively (Chart.lock pins, else the
+// Chart.yaml constraints; subcharts vendored in the archive need nothing more), and, unless
+// `images: false`, every image it runs, each collected by the oci kind so it is served like any image.
+import type { NewArtifact } from '../../store/artifact.js';
+import { AirlockError } from '../../core/errors.js';
+import { parseDigest, sha256Digest } from '../../core/digest.js';
+import type { CollectContext, CollectResult } from '../kind.js';
+import { collectImage } from '../oci/collect.js';
+import { readChart, type ChartFiles } from './archive.js';
+import { chartImages } from './images.js';
+import { findInRepo } from './repo.js';
+import { chartRecord } from './records.js';
+import type { ChartEntry, ChartLocked, OciChartEntry } from './spec.js';
+import { ociChartLayer } from './oci.js';
+
+interface Fetched {
+  sha256: string;
+  size: number;
+  origin: string;
+  /** Records the oci kind made (an OCI chart's manifest). */
+  extra: NewArtifact[];
+}
+
+/** One collect run's charts in flight, so a dependency shared by two charts is fetched once. */
+const runs = new WeakMap<CollectContext, Map<string, Promise<NewArtifact[]>>>();
+
+export async function collectChart(entry: ChartEntry, ctx: CollectContext, pinned?: ChartLocked): Promise<CollectResult<ChartLocked>> {
+  const where = 'oci' in entry ? `${entry.oci}:${entry.version}` : `${entry.repo} ${entry.name} ${entry.version}`;
+  const fetched = 'oci' in entry ? await fetchOci(entry, ctx) : await fetchRepo(entry.repo, entry.name, entry.version, ctx, pinned);
+  const { artifacts, files } = await analyse(fetched, ctx, { images: entry.images !== false, where });
+  const locked: ChartLocked = 'oci' in entry
+    ? { oci: entry.oci, name: files.meta.name, version: files.meta.version, sha256: fetched.sha256 }
+    : { repo: entry.repo, name: entry.name, version: files.meta.version, sha256: fetched.sha256 };
+  return { locked, artifacts };
+}
+
+async function fetchRepo(repo: string, name: string, version: string, ctx: CollectContext, pinned?: ChartLocked): Promise<Fetched> {
+  // A pinned archive the store still holds needs no index download.
+  if (pinned && pinned.version === version && (await ctx.has(sha256Digest(pinned.sha256)))) {
+    const size = (await ctx.readBlob(sha256Digest(pinned.sha256))).length;
+    return { sha256: pinned.sha256, size, origin: `${repo} ${name} ${version}`, extra: [] };
+  }
+  const found = await findInRepo(ctx, repo, name, version);
+  const sha256 = ctx.locked && pinned ? pinned.sha256 : found.sha256;
+  const blob = await ctx.fetch({ url: found.url, digest: sha256 ? sha256Digest(sha256) : undefined, label: `${name}-${found.version}.tgz` });
+  return { sha256: parseDigest(blob.digest).hex, size: blob.size, origin: found.url, extra: [] };
+}
+
+async function fetchOci(entry: Pick<OciChartEntry, 'oci' | 'version' | 'insecure'>, ctx: CollectContext): Promise<Fetched> {
+  // OCI tags cannot hold "+": helm pushes 1.0.0+build as the tag 1.0.0_build.
+  const ref = `${entry.oci.slice('oci://'.length)}:${entry.version.replace(/\+/g, '_')}`;
+  const result = await collectImage({ ref, insecure: entry.insecure }, ctx);
+  const digest = 'digest' in result.locked ? result.locked.digest : '';
+  const layer = ociChartLayer(await ctx.readBlob(digest), `${entry.oci}:${entry.version}`);
+  return { sha256: parseDigest(layer.digest).hex, size: layer.size, origin: `${entry.oci}:${entry.version}@${digest}`, extra: result.artifacts };
+}
+
+/** Read the archive, then collect its dependencies and images; the chart's own record comes first. */
+async function analyse(fetched: Fetched, ctx: CollectContext, opts: { images: boolean; where: string }): Promise<{ artifacts: NewArtifact[]; files: ChartFiles }> {
+  const bytes = await ctx.readBlob(sha256Digest(fetched.sha256));
+  const files = await readChart(bytes, opts.where);
+  const deps = await collectDependencies(files, ctx, opts);
+  const found = opts.images ? await chartImages(bytes, files) : undefined;
+  const images: NewArtifact[] = [];
+  for (const ref of found?.images ?? []) {
+    try {
+      images.push(...(await collectImage({ ref }, ctx)).artifacts);
+    } catch (err) {
+      throw new AirlockError((err as AirlockError).code ?? 'FETCH_FAILED', `${opts.where}: image ${ref} the chart runs: ${(err as Error).message}`, {
+        hint: 'set `images: false` on this chart and list the images it needs under `images:` yourself',
+        cause: err,
+      });
+    }
+  }
+  if (found && !found.complete) ctx.log.warn({ chart: opts.where, images: found.images.length }, 'chart images read from values and annotations (no helm binary to render it): the list may be incomplete');
+  const record = chartRecord(files.meta, fetched, found);
+  return { artifacts: [record, ...fetched.extra, ...deps, ...images], files };
+}
+
+async function collectDependencies(files: ChartFiles, ctx: CollectContext, opts: { images: boolean; where: string }): Promise<NewArtifact[]> {
+  const vendored = new Set(files.vendored.map((v) => v.meta.name));
+  const pins = new Map((files.lock?.dependencies ?? []).map((d) => [d.name, String(d.version)]));
+  const out: NewArtifact[] = [];
+  for (const dep of files.meta.dependencies ?? []) {
+    if (vendored.has(dep.name)) continue;
+    const version = pins.get(dep.name) ?? dep.version ?? '*';
+    const repo = dep.repository ?? '';
+    const key = `${repo} ${dep.name} ${version}`;
+    const where = `${opts.where} → ${dep.name} ${version}`;
+    if (/^https?:\/\//.test(repo)) out.push(...(await once(ctx, key, async () => (await analyse(await fetchRepo(repo, dep.name, version, ctx), ctx, { ...opts, where })).artifacts)));
+    else if (repo.startsWith('oci://')) out.push(...(await once(ctx, key, async () => (await analyse(await fetchOci({ oci: `${repo.replace(/\/+$/, '')}/${dep.name}`, version }, ctx), ctx, { ...opts, where })).artifacts)));
+    else ctx.log.warn({ chart: opts.where, dependency: dep.name, repository: repo }, 'dependency is neither vendored in the archive nor in an http(s):// or oci:// repository: not collected');
+  }
+  return out;
+}
+
+function once(ctx: CollectContext, key: string, task: () => Promise<NewArtifact[]>): Promise<NewArtifact[]> {
+  let run = runs.get(ctx);
+  if (!run) runs.set(ctx, (run = new Map()));
+  let p = run.get(key);
+  if (!p) run.set(key, (p = task()));
+  return p;
+}
