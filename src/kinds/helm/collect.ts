@@ -78,19 +78,31 @@ async function analyse(fetched: Fetched, ctx: CollectContext, opts: { images: bo
   return { artifacts: [record, ...fetched.extra, ...deps, ...images], files };
 }
 
+/**
+ * Dependencies from http(s):// and oci:// repositories are collected as charts of their own, so
+ * `helm dependency build` works against the served repository. One vendored in the archive is only a
+ * convenience to carry (the chart runs without it): its failure is a warning, not the entry's.
+ */
 async function collectDependencies(files: ChartFiles, ctx: CollectContext, opts: { images: boolean; where: string }): Promise<NewArtifact[]> {
   const vendored = new Set(files.vendored.map((v) => v.meta.name));
   const pins = new Map((files.lock?.dependencies ?? []).map((d) => [d.name, String(d.version)]));
   const out: NewArtifact[] = [];
   for (const dep of files.meta.dependencies ?? []) {
-    if (vendored.has(dep.name)) continue;
     const version = pins.get(dep.name) ?? dep.version ?? '*';
-    const repo = dep.repository ?? '';
-    const key = `${repo} ${dep.name} ${version}`;
+    const repo = (dep.repository ?? '').replace(/\/+$/, '');
     const where = `${opts.where} → ${dep.name} ${version}`;
-    if (/^https?:\/\//.test(repo)) out.push(...(await once(ctx, key, async () => (await analyse(await fetchRepo(repo, dep.name, version, ctx), ctx, { ...opts, where })).artifacts)));
-    else if (repo.startsWith('oci://')) out.push(...(await once(ctx, key, async () => (await analyse(await fetchOci({ oci: `${repo.replace(/\/+$/, '')}/${dep.name}`, version }, ctx), ctx, { ...opts, where })).artifacts)));
-    else ctx.log.warn({ chart: opts.where, dependency: dep.name, repository: repo }, 'dependency is neither vendored in the archive nor in an http(s):// or oci:// repository: not collected');
+    const fetch = /^https?:\/\//.test(repo)
+      ? () => fetchRepo(repo, dep.name, version, ctx)
+      : repo.startsWith('oci://')
+        ? () => fetchOci({ oci: `${repo}/${dep.name}`, version }, ctx)
+        : undefined;
+    if (!fetch) {
+      if (!vendored.has(dep.name)) ctx.log.warn({ chart: opts.where, dependency: dep.name, repository: repo }, 'dependency neither vendored nor in an http(s):// or oci:// repository: not collected');
+      continue;
+    }
+    const task = once(ctx, `${repo} ${dep.name} ${version}`, async () => (await analyse(await fetch(), ctx, { ...opts, where })).artifacts);
+    if (!vendored.has(dep.name)) out.push(...(await task));
+    else out.push(...(await task.catch((err: Error) => (ctx.log.warn({ chart: where, err: err.message }, 'vendored dependency not collected from its repository'), []))));
   }
   return out;
 }
