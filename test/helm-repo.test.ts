@@ -104,6 +104,22 @@ describe('helm charts', () => {
     expect(lock.entries.charts.map((c: { sha256: string }) => c.sha256)).toContain(sha256File(join(root, 'up', 'app-1.0.0.tgz')).toString());
   }, 180_000);
 
+  it('without a helm binary reads images from values (vendored subcharts too) and says the list may be incomplete', async () => {
+    const manifest = join(root, 'nohelm', 'airlock.yaml');
+    mkdirSync(join(root, 'nohelm'), { recursive: true });
+    writeFileSync(manifest, ['version: 1', 'charts:', `  - repo: ${up.url}`, '    name: app', '    version: 1.0.0', ''].join('\n'));
+    const r = await airlock(['collect', '-f', manifest, '--store', join(root, 'nohelm', 'store'), '--json'], { env: { PATH: '/usr/bin:/bin' } });
+    expect(r.code, r.stderr).toBe(0);
+    const s = await Store.open(join(root, 'nohelm', 'store'));
+    try {
+      const app = s.find({ kind: 'helm', name: 'app' })[0]!.record.meta as { images: string[]; imagesComplete: boolean };
+      expect(app).toMatchObject({ imagesComplete: false, images: [`${reg.host}/team/app:1.0`, `${reg.host}/team/lib:1.0`] });
+      expect(s.find({ kind: 'oci', name: `${reg.host}/team/lib` })).toHaveLength(1);
+    } finally {
+      s.close();
+    }
+  }, 120_000);
+
   it('serves a classic repository: repo add, search, pull, template, dependency build; OCI pull', async () => {
     serve = await startServe(store, ['--htpasswd', htpasswdFile(join(root, 'htpasswd'), 'ci', 'pw')]);
     const host = new URL(serve.url).host;

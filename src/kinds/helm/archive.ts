@@ -30,7 +30,9 @@ export interface ChartFiles {
   vendored: ChartFiles[];
 }
 
-const WANTED = /^[^/]+\/(Chart\.yaml|Chart\.lock|values\.yaml|images\.lock|charts\/[^/]+\.tgz)$/;
+// helm package keeps vendored subcharts unpacked (<chart>/charts/<sub>/…, at any depth); `helm dependency
+// build` leaves them as <chart>/charts/<sub>.tgz. Both are read.
+const WANTED = /^[^/]+\/(?:charts\/[^/]+\/)*(Chart\.yaml|Chart\.lock|values\.yaml|images\.lock|charts\/[^/]+\.tgz)$/;
 
 export async function readChart(source: Readable | Buffer, where: string): Promise<ChartFiles> {
   const files = new Map<string, Buffer>();
@@ -54,25 +56,26 @@ export async function readChart(source: Readable | Buffer, where: string): Promi
   return chartFrom(files, where);
 }
 
-async function chartFrom(files: Map<string, Buffer>, where: string): Promise<ChartFiles> {
-  const chartYaml = files.get('Chart.yaml');
-  if (!chartYaml) throw new AirlockError('UNSUPPORTED', `${where}: the archive has no <chart>/Chart.yaml`, { hint: 'a chart is a .tgz made by `helm package`' });
-  const meta = chartYamlOf(chartYaml, `${where} Chart.yaml`);
+/** The chart whose files sit under `prefix` ('' for the top), with its vendored subcharts. */
+async function chartFrom(files: Map<string, Buffer>, where: string, prefix = ''): Promise<ChartFiles> {
+  const chartYaml = files.get(`${prefix}Chart.yaml`);
+  if (!chartYaml) throw new AirlockError('UNSUPPORTED', `${where}: the archive has no ${prefix || '<chart>/'}Chart.yaml`, { hint: 'a chart is a .tgz made by `helm package`' });
+  const meta = chartYamlOf(chartYaml, `${where} ${prefix}Chart.yaml`);
   if (!meta || typeof meta.name !== 'string' || meta.version === undefined) {
-    throw new AirlockError('UNSUPPORTED', `${where}: Chart.yaml has no name or version`);
+    throw new AirlockError('UNSUPPORTED', `${where}: ${prefix}Chart.yaml has no name or version`);
   }
   meta.version = String(meta.version);
   const vendored: ChartFiles[] = [];
+  const subdirs = new Set<string>();
   for (const [name, bytes] of files) {
-    if (name.startsWith('charts/')) vendored.push(await readChart(bytes, `${where} ${name}`));
+    if (!name.startsWith(`${prefix}charts/`)) continue;
+    const rest = name.slice(prefix.length + 'charts/'.length);
+    if (!rest.includes('/') && rest.endsWith('.tgz')) vendored.push(await readChart(bytes, `${where} ${name}`));
+    else if (rest.includes('/')) subdirs.add(`${prefix}charts/${rest.slice(0, rest.indexOf('/'))}/`);
   }
-  return {
-    meta,
-    lock: files.has('Chart.lock') ? (yamlOf(files.get('Chart.lock')!, `${where} Chart.lock`) as ChartFiles['lock']) : undefined,
-    values: files.has('values.yaml') ? yamlOf(files.get('values.yaml')!, `${where} values.yaml`) : undefined,
-    imagesLock: files.has('images.lock') ? yamlOf(files.get('images.lock')!, `${where} images.lock`) : undefined,
-    vendored,
-  };
+  for (const dir of subdirs) vendored.push(await chartFrom(files, where, dir));
+  const yaml = (file: string) => (files.has(prefix + file) ? yamlOf(files.get(prefix + file)!, `${where} ${prefix}${file}`) : undefined);
+  return { meta, lock: yaml('Chart.lock') as ChartFiles['lock'], values: yaml('values.yaml'), imagesLock: yaml('images.lock'), vendored };
 }
 
 /** Chart.yaml with version strings exactly as written (`version: 1.10` is "1.10", not the number 1.1). */
