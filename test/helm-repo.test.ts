@@ -15,6 +15,8 @@ import { htpasswdFile, startDockerRegistry, type Registry } from './helpers/oci-
 import { startUpstream, type Upstream } from './helpers/upstream.js';
 import { curl, ok, okJson, sha256File } from './helpers/pipeline.js';
 import { Store } from '../src/store/store.js';
+import { renderNodeConfig } from '../src/nodeconfig/index.js';
+import { loadSite } from '../src/config/site.js';
 
 const root = tempDir('airlock-helm-');
 let helmBin: string;
@@ -138,6 +140,16 @@ describe('helm charts', () => {
     await helm(['dependency', 'build', consumer]);
     expect(readdirSync(join(consumer, 'charts'))).toEqual(['lib-0.2.0.tgz']);
   }, 180_000);
+
+  it('nodeconfig renders a repositories.yaml helm uses as it is', async () => {
+    const siteFile = join(root, 'site.yaml');
+    writeFileSync(siteFile, `domain: lab.internal\nadmin: { name: admin, address: 127.0.0.1 }\nhttp: { listen: "${new URL(serve!.url).host}" }\n`);
+    const repos = renderNodeConfig(loadSite(siteFile)).files.find((f) => f.path === 'root/.config/helm/repositories.yaml')!;
+    writeFileSync(join(root, 'repositories.yaml'), repos.content);
+    await helm(['repo', 'update', '--repository-config', join(root, 'repositories.yaml')]);
+    await pull(['airlock/lib', '--version', '0.2.0', '--repository-config', join(root, 'repositories.yaml')], join(root, 'pulled-nodeconfig'));
+    expect(sha256File(join(root, 'pulled-nodeconfig', 'lib-0.2.0.tgz'))).toBe(sha256File(join(root, 'up', 'lib-0.2.0.tgz')));
+  }, 60_000);
 
   it('accepts authenticated uploads, never replacing a version', async () => {
     const dir = await chart('inhouse', 'team/app');

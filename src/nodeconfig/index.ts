@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../store/atomic-file.js';
 import { renderChrony } from './chrony.js';
 import { KUBESPRAY_REGISTRIES, renderContainerd } from './containerd.js';
 import { renderContainers } from './containers.js';
+import { renderHelm } from './helm.js';
 import { nodeEndpoints, type NodeEndpoints } from './endpoints.js';
 import { renderKubespray } from './kubespray.js';
 import { renderResolver } from './resolver.js';
@@ -47,6 +48,7 @@ export function renderNodeConfig(site: Site, opts: NodeConfigOptions = {}): Node
     ...renderContainers(endpoints, [...KUBESPRAY_REGISTRIES, ...registries], opts.caPem),
     ...renderChrony(endpoints),
     ...renderResolver(endpoints, notes),
+    ...renderHelm(endpoints),
     ...renderKubespray(endpoints, registries, notes, opts.kubespray ?? loadPreset(presetVersions()[0]!)),
   ];
   return { endpoints, files, notes };
