@@ -72,6 +72,10 @@ beforeAll(async () => {
   await helm(['repo', 'add', 'up', `${up.url}/`]);
   await helm(['dependency', 'update', app]);
   await helm(['package', app, '--version', '1.0.0', '-d', join(root, 'up')]);
+  // A chart whose dependency is not vendored (packaged by hand: helm package would refuse it).
+  mkdirSync(join(root, 'src', 'bare', 'templates'), { recursive: true });
+  writeFileSync(join(root, 'src', 'bare', 'Chart.yaml'), `apiVersion: v2\nname: bare\nversion: 0.1.0\ndependencies:\n  - name: lib\n    version: ">= 0.1.0, < 0.2.0"\n    repository: ${up.url}\n`);
+  await run('tar', ['czf', join(root, 'up', 'bare-0.1.0.tgz'), '-C', join(root, 'src'), 'bare']);
   await publishUpstream();
   const web = await chart('web', 'team/app');
   await helm(['package', web, '--version', '0.5.0', '-d', join(root, 'oci')]);
@@ -122,6 +126,21 @@ describe('helm charts', () => {
     }
   }, 120_000);
 
+  it('follows a dependency that is not vendored, choosing the highest version its constraint allows', async () => {
+    const manifest = join(root, 'bare', 'airlock.yaml');
+    mkdirSync(join(root, 'bare'), { recursive: true });
+    writeFileSync(manifest, ['version: 1', 'charts:', `  - repo: ${up.url}`, '    name: bare', '    version: 0.1.0', '    images: false', ''].join('\n'));
+    const r = await airlock(['collect', '-f', manifest, '--store', join(root, 'bare', 'store'), '--json'], { env: { PATH: '/usr/bin:/bin' } });
+    expect(r.code, r.stderr).toBe(0);
+    const s = await Store.open(join(root, 'bare', 'store'));
+    try {
+      expect(s.find({ kind: 'helm' }).map((e) => `${e.record.name}@${e.record.version}`).sort()).toEqual(['bare@0.1.0', 'lib@0.1.0']);
+      expect(s.find({ kind: 'oci' })).toEqual([]);
+    } finally {
+      s.close();
+    }
+  }, 120_000);
+
   it('serves a classic repository: repo add, search, pull, template, dependency build; OCI pull', async () => {
     serve = await startServe(store, ['--htpasswd', htpasswdFile(join(root, 'htpasswd'), 'ci', 'pw')]);
     const host = new URL(serve.url).host;
@@ -160,6 +179,9 @@ describe('helm charts', () => {
     expect((await curl(url, ['--data-binary', file, '-u', 'ci:wrong'])).status).toBe(401);
     expect((await curl(url, ['--data-binary', file, '-u', 'ci:pw'])).status).toBe(201);
     expect((await curl(url, ['--data-binary', file, '-u', 'ci:pw'])).status).toBe(409);
+    const junk = await curl(url, ['--data-binary', 'not a chart', '-u', 'ci:pw']);
+    expect(junk.status).toBe(400);
+    expect(junk.body.toString()).toContain('not a readable chart archive');
     await helm(['repo', 'update', 'air']);
     await pull(['air/inhouse', '--version', '0.0.1'], join(root, 'pulled-up'));
     expect(sha256File(join(root, 'pulled-up', 'inhouse-0.0.1.tgz'))).toBe(sha256File(join(root, 'inhouse', 'inhouse-0.0.1.tgz')));

@@ -5,6 +5,7 @@ import { scanIndex, type IndexVersion } from '../src/kinds/helm/index-scan.js';
 import { parseConstraint, parseVersion } from '../src/kinds/helm/semver.js';
 import { renderIndex } from '../src/kinds/helm/repo-index.js';
 import type { CatalogEntry } from '../src/store/catalog.js';
+import { chartEntrySchema } from '../src/kinds/helm/spec.js';
 
 const exact = (v: string) => (c: IndexVersion) => c.version === v;
 
@@ -90,5 +91,18 @@ describe('served index.yaml', () => {
     expect(doc.entries.demo.map((e: { version: string }) => e.version)).toEqual(['1.10.0', '1.2.0']);
     expect(doc.entries.demo[0].digest).toBe('c'.repeat(64));
     expect(doc.entries.demo[0].urls).toEqual(['demo-1.10.0.tgz']);
+  });
+});
+
+describe('charts: entries', () => {
+  const issues = (entry: unknown) => (chartEntrySchema.safeParse(entry).error?.issues ?? []).map((i) => `${i.path.join('.')}: ${i.message}`);
+  it('says which key is missing or does not belong', () => {
+    expect(issues({ repo: 'https://helm.cilium.io/', name: 'cilium', version: '1.18.4' })).toEqual([]);
+    expect(issues({ oci: 'oci://registry-1.docker.io/bitnamicharts/nginx', version: '18.2.4', images: false })).toEqual([]);
+    expect(issues({ version: '1' })[0]).toMatch(/^repo: a chart entry needs `repo:`/);
+    expect(issues({ repo: 'https://x/', version: '1' })[0]).toMatch(/^name: a chart from a classic repository needs `name:`/);
+    expect(issues({ oci: 'oci://x.io/a/b', name: 'b', version: '1' })[0]).toMatch(/^name: an `oci:` chart is named by its reference/);
+    expect(issues({ oci: 'https://x.io/a/b', version: '1' })[0]).toMatch(/^oci: expected oci:\/\//);
+    expect(issues({ repo: 'https://x/', oci: 'oci://x.io/a', name: 'a', version: '1' })[0]).toMatch(/not both/);
   });
 });

@@ -62,17 +62,7 @@ async function analyse(fetched: Fetched, ctx: CollectContext, opts: { images: bo
   const files = await readChart(bytes, opts.where);
   const deps = await collectDependencies(files, ctx, opts);
   const found = opts.images ? await chartImages(bytes, files) : undefined;
-  const images: NewArtifact[] = [];
-  for (const ref of found?.images ?? []) {
-    try {
-      images.push(...(await collectImage({ ref }, ctx)).artifacts);
-    } catch (err) {
-      throw new AirlockError((err as AirlockError).code ?? 'FETCH_FAILED', `${opts.where}: image ${ref} the chart runs: ${(err as Error).message}`, {
-        hint: 'set `images: false` on this chart and list the images it needs under `images:` yourself',
-        cause: err,
-      });
-    }
-  }
+  const images = (await Promise.all((found?.images ?? []).map((ref) => collectChartImage(ref, ctx, opts.where)))).flat();
   if (found && !found.complete) ctx.log.warn({ chart: opts.where, images: found.images.length }, 'chart images read from values and annotations (no helm binary to render it): the list may be incomplete');
   const record = chartRecord(files.meta, fetched, found);
   return { artifacts: [record, ...fetched.extra, ...deps, ...images], files };
@@ -83,6 +73,18 @@ async function analyse(fetched: Fetched, ctx: CollectContext, opts: { images: bo
  * `helm dependency build` works against the served repository. One vendored in the archive is only a
  * convenience to carry (the chart runs without it): its failure is a warning, not the entry's.
  */
+/** One image a chart runs, through the oci kind; its failure names the chart. */
+async function collectChartImage(ref: string, ctx: CollectContext, where: string): Promise<NewArtifact[]> {
+  try {
+    return (await collectImage({ ref }, ctx)).artifacts;
+  } catch (err) {
+    throw new AirlockError((err as AirlockError).code ?? 'FETCH_FAILED', `${where}: image ${ref} the chart runs: ${(err as Error).message}`, {
+      hint: 'set `images: false` on this chart and list the images it needs under `images:` yourself',
+      cause: err,
+    });
+  }
+}
+
 async function collectDependencies(files: ChartFiles, ctx: CollectContext, opts: { images: boolean; where: string }): Promise<NewArtifact[]> {
   const vendored = new Set(files.vendored.map((v) => v.meta.name));
   const pins = new Map((files.lock?.dependencies ?? []).map((d) => [d.name, String(d.version)]));

@@ -35,7 +35,22 @@ export const ociChartSchema = z
   })
   .strict();
 
-export const chartEntrySchema = z.union([repoChartSchema, ociChartSchema]);
+/**
+ * One flat object checked by hand rather than a zod union: a union's error is "Invalid input", while
+ * this says which key is missing or does not belong, at the line of the entry.
+ */
+export const chartEntrySchema = z
+  .object({ ...repoChartSchema.partial().shape, ...ociChartSchema.partial().shape })
+  .strict()
+  .superRefine((e, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (e.repo === undefined && e.oci === undefined) return issue('repo', 'a chart entry needs `repo:` (a classic repository, with `name:`) or `oci:` (oci://registry/path/chart)');
+    if (e.repo !== undefined && e.oci !== undefined) return issue('oci', 'give either `repo:` or `oci:`, not both');
+    if (e.version === undefined) issue('version', 'a chart entry needs `version:` (an exact chart version such as 1.18.4)');
+    if (e.repo !== undefined && e.name === undefined) issue('name', 'a chart from a classic repository needs `name:` (the chart name in its index.yaml)');
+    if (e.oci !== undefined && e.name !== undefined) issue('name', 'an `oci:` chart is named by its reference (oci://…/<name>): remove `name:`');
+    if (e.repo !== undefined && e.insecure !== undefined) issue('insecure', '`insecure:` applies to `oci:` registries; a classic repository says http:// or https:// in its URL');
+  }) as unknown as z.ZodType<z.infer<typeof repoChartSchema> | z.infer<typeof ociChartSchema>>;
 
 export const chartLockedSchema = z
   .object({
