@@ -107,7 +107,11 @@ describe('helm charts', () => {
       s.close();
     }
     const lock = parse(readFileSync(join(root, 'airlock.lock'), 'utf8'));
-    expect(lock.entries.charts.map((c: { sha256: string }) => c.sha256)).toContain(sha256File(join(root, 'up', 'app-1.0.0.tgz')).toString());
+    expect(lock.entries.charts.map((c: { sha256: string }) => c.sha256)).toEqual([sha256File(join(root, 'up', 'app-1.0.0.tgz')), sha256File(join(root, 'oci', 'web-0.5.0.tgz'))]);
+    expect(lock.entries.charts[1].digest).toMatch(/^sha256:[a-f0-9]{64}$/);
+    const again = await airlock(['collect', '-f', manifest, '--store', store, '--locked', '--json'], { env: { PATH: `${join(root, 'helm-bin', 'helm')}:${process.env.PATH}` } });
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).downloaded.count).toBe(0);
   }, 180_000);
 
   it('without a helm binary reads images from values (vendored subcharts too) and says the list may be incomplete', async () => {

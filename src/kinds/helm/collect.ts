@@ -20,6 +20,8 @@ interface Fetched {
   origin: string;
   /** Records the oci kind made (an OCI chart's manifest). */
   extra: NewArtifact[];
+  /** An OCI chart's manifest digest. */
+  manifest?: string;
 }
 
 /** One collect run's charts in flight, so a dependency shared by two charts is fetched once. */
@@ -27,10 +29,10 @@ const runs = new WeakMap<CollectContext, Map<string, Promise<NewArtifact[]>>>();
 
 export async function collectChart(entry: ChartEntry, ctx: CollectContext, pinned?: ChartLocked): Promise<CollectResult<ChartLocked>> {
   const where = 'oci' in entry ? `${entry.oci}:${entry.version}` : `${entry.repo} ${entry.name} ${entry.version}`;
-  const fetched = 'oci' in entry ? await fetchOci(entry, ctx) : await fetchRepo(entry.repo, entry.name, entry.version, ctx, pinned);
+  const fetched = 'oci' in entry ? await fetchOci(entry, ctx, pinned) : await fetchRepo(entry.repo, entry.name, entry.version, ctx, pinned);
   const { artifacts, files } = await analyse(fetched, ctx, { images: entry.images !== false, where });
   const locked: ChartLocked = 'oci' in entry
-    ? { oci: entry.oci, name: files.meta.name, version: files.meta.version, sha256: fetched.sha256 }
+    ? { oci: entry.oci, name: files.meta.name, version: files.meta.version, sha256: fetched.sha256, digest: fetched.manifest }
     : { repo: entry.repo, name: entry.name, version: files.meta.version, sha256: fetched.sha256 };
   return { locked, artifacts };
 }
@@ -47,13 +49,19 @@ async function fetchRepo(repo: string, name: string, version: string, ctx: Colle
   return { sha256: parseDigest(blob.digest).hex, size: blob.size, origin: found.url, extra: [] };
 }
 
-async function fetchOci(entry: Pick<OciChartEntry, 'oci' | 'version' | 'insecure'>, ctx: CollectContext): Promise<Fetched> {
+async function fetchOci(entry: Pick<OciChartEntry, 'oci' | 'version' | 'insecure'>, ctx: CollectContext, pinned?: ChartLocked): Promise<Fetched> {
   // OCI tags cannot hold "+": helm pushes 1.0.0+build as the tag 1.0.0_build.
-  const ref = `${entry.oci.slice('oci://'.length)}:${entry.version.replace(/\+/g, '_')}`;
+  const tagged = `${entry.oci.slice('oci://'.length)}:${entry.version.replace(/\+/g, '_')}`;
+  // The lock's manifest is reused under --locked, or while the store holds it (as the oci kind does).
+  const pin = pinned?.digest && (ctx.locked || (await ctx.has(pinned.digest))) ? pinned.digest : undefined;
+  const ref = pin ? `${tagged}@${pin}` : tagged;
   const result = await collectImage({ ref, insecure: entry.insecure }, ctx);
   const digest = 'digest' in result.locked ? result.locked.digest : '';
   const layer = ociChartLayer(await ctx.readBlob(digest), `${entry.oci}:${entry.version}`);
-  return { sha256: parseDigest(layer.digest).hex, size: layer.size, origin: `${entry.oci}:${entry.version}@${digest}`, extra: result.artifacts };
+  if (ctx.locked && pinned && parseDigest(layer.digest).hex !== pinned.sha256) {
+    throw new AirlockError('LOCK_MISMATCH', `${entry.oci}:${entry.version}: the chart archive is ${layer.digest}, the lock says sha256:${pinned.sha256}`);
+  }
+  return { sha256: parseDigest(layer.digest).hex, size: layer.size, origin: `${entry.oci}:${entry.version}@${digest}`, extra: result.artifacts, manifest: digest };
 }
 
 /** Read the archive, then collect its dependencies and images; the chart's own record comes first. */

@@ -59,6 +59,8 @@ export const chartLockedSchema = z
     name: z.string(),
     version: z.string(),
     sha256: sha256Hex,
+    /** An `oci:` chart's manifest digest: with --locked, exactly this manifest is fetched. */
+    digest: z.string().regex(/^sha256:[a-f0-9]{64}$/).optional(),
   })
   .strict();
 
