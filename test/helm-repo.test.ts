@@ -139,7 +139,9 @@ describe('helm charts', () => {
     const s = await Store.open(join(root, 'bare', 'store'));
     try {
       expect(s.find({ kind: 'helm' }).map((e) => `${e.record.name}@${e.record.version}`).sort()).toEqual(['bare@0.1.0', 'lib@0.1.0']);
-      expect(s.find({ kind: 'oci' })).toEqual([]);
+      // images: false: the only OCI artifacts are the two charts themselves.
+      const upHost = new URL(up.url).host;
+      expect(s.find({ kind: 'oci' }).map((e) => `${e.record.name}:${e.record.version}`).sort()).toEqual([`${upHost}/bare:0.1.0`, `${upHost}/lib:0.1.0`]);
     } finally {
       s.close();
     }
@@ -157,6 +159,9 @@ describe('helm charts', () => {
     expect(tpl.stdout).toContain(`image: "${reg.host}/team/lib:1.0"`);
     await pull([`oci://${host}/${reg.host.replace(':', '_')}/charts/web`, '--version', '0.5.0', '--plain-http'], join(root, 'pulled-oci'));
     expect(sha256File(join(root, 'pulled-oci', 'web-0.5.0.tgz'))).toBe(sha256File(join(root, 'oci', 'web-0.5.0.tgz')));
+    // A chart from the classic repository is also an OCI artifact, under the repository's host.
+    await pull([`oci://${host}/${new URL(up.url).host.replace(':', '_')}/app`, '--version', '1.0.0', '--plain-http'], join(root, 'pulled-oci'));
+    expect(sha256File(join(root, 'pulled-oci', 'app-1.0.0.tgz'))).toBe(sha256File(join(root, 'up', 'app-1.0.0.tgz')));
     const consumer = join(root, 'src', 'consumer');
     mkdirSync(consumer, { recursive: true });
     writeFileSync(join(consumer, 'Chart.yaml'), `apiVersion: v2\nname: consumer\nversion: 0.0.1\ndependencies:\n  - name: lib\n    version: "~0.2.0"\n    repository: "${serve.url}/charts/"\n`);

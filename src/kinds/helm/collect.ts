@@ -12,7 +12,7 @@ import { chartImages } from './images.js';
 import { findInRepo } from './repo.js';
 import { chartRecord } from './records.js';
 import type { ChartEntry, ChartLocked, OciChartEntry } from './spec.js';
-import { ociChartLayer } from './oci.js';
+import { chartAsOci, ociChartLayer } from './oci.js';
 
 interface Fetched {
   sha256: string;
@@ -22,6 +22,8 @@ interface Fetched {
   extra: NewArtifact[];
   /** An OCI chart's manifest digest. */
   manifest?: string;
+  /** The classic repository it came from. */
+  repo?: string;
 }
 
 /** One collect run's charts in flight, so a dependency shared by two charts is fetched once. */
@@ -41,12 +43,12 @@ async function fetchRepo(repo: string, name: string, version: string, ctx: Colle
   // A pinned archive the store still holds needs no index download.
   if (pinned && pinned.version === version && (await ctx.has(sha256Digest(pinned.sha256)))) {
     const size = (await ctx.readBlob(sha256Digest(pinned.sha256))).length;
-    return { sha256: pinned.sha256, size, origin: `${repo} ${name} ${version}`, extra: [] };
+    return { sha256: pinned.sha256, size, origin: `${repo} ${name} ${version}`, extra: [], repo };
   }
   const found = await findInRepo(ctx, repo, name, version);
   const sha256 = ctx.locked && pinned ? pinned.sha256 : found.sha256;
   const blob = await ctx.fetch({ url: found.url, digest: sha256 ? sha256Digest(sha256) : undefined, label: `${name}-${found.version}.tgz` });
-  return { sha256: parseDigest(blob.digest).hex, size: blob.size, origin: found.url, extra: [] };
+  return { sha256: parseDigest(blob.digest).hex, size: blob.size, origin: found.url, extra: [], repo };
 }
 
 async function fetchOci(entry: Pick<OciChartEntry, 'oci' | 'version' | 'insecure'>, ctx: CollectContext, pinned?: ChartLocked): Promise<Fetched> {
@@ -73,7 +75,8 @@ async function analyse(fetched: Fetched, ctx: CollectContext, opts: { images: bo
   const images = (await Promise.all((found?.images ?? []).map((ref) => collectChartImage(ref, ctx, opts.where)))).flat();
   if (found && !found.complete) ctx.log.warn({ chart: opts.where, images: found.images.length }, 'chart images read from values and annotations (no helm binary to render it): the list may be incomplete');
   const record = chartRecord(files.meta, fetched, found);
-  return { artifacts: [record, ...fetched.extra, ...deps, ...images], files };
+  const asOci = fetched.repo ? await chartAsOci(ctx, fetched.repo, files.meta, fetched) : undefined;
+  return { artifacts: [record, ...fetched.extra, ...(asOci ? [asOci] : []), ...deps, ...images], files };
 }
 
 /**
