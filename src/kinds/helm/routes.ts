@@ -8,13 +8,14 @@ import { blobResponse } from '../../http/blob-response.js';
 import { basicChallenge } from '../../http/auth.js';
 import type { CatalogEntry } from '../../store/catalog.js';
 import { archiveName, renderIndex } from './repo-index.js';
-import { storeUpload } from './upload.js';
+import { serial, storeUpload } from './upload.js';
 
 export const CHARTS_PREFIX = '/charts/';
 
 export function helmRoutes(opts: ServeOptions): Route[] {
   const { store } = opts;
   let cached: { key: string; body: string } | undefined;
+  const uploads = serial();
   const charts = (): CatalogEntry[] => store.find({ kind: 'helm' });
 
   function index(): string {
@@ -32,7 +33,7 @@ export function helmRoutes(opts: ServeOptions): Route[] {
 
   async function handle(req: HttpRequest): Promise<HttpResponse | undefined> {
     const path = req.rawPath.slice(CHARTS_PREFIX.length);
-    if (path === 'api/charts' && req.method === 'POST') return storeUpload(req, opts);
+    if (path === 'api/charts' && req.method === 'POST') return storeUpload(req, opts, uploads);
     if (req.method !== 'GET' && req.method !== 'HEAD') return { status: 405, headers: { allow: 'GET, HEAD' } };
     const denied = await readAllowed(req);
     if (denied) return denied;

@@ -11,7 +11,19 @@ import { unauthorized } from './routes.js';
 
 const MAX_CHART = 64 * 1024 * 1024;
 
-export async function storeUpload(req: HttpRequest, opts: ServeOptions): Promise<HttpResponse> {
+/** Runs the check-then-record step of one upload at a time, so two uploads of one version cannot both win. */
+export type Serial = <T>(task: () => Promise<T>) => Promise<T>;
+
+export function serial(): Serial {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(task: () => Promise<T>) => {
+    const run = tail.then(task, task);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+export async function storeUpload(req: HttpRequest, opts: ServeOptions, one: Serial): Promise<HttpResponse> {
   const { writable, auth } = opts;
   if (!writable || !auth) return json(403, { error: 'this chart repository is read-only: start `airlock serve` with --htpasswd to accept uploads' });
   const user = await auth.check(req.headers.authorization);
@@ -23,10 +35,12 @@ export async function storeUpload(req: HttpRequest, opts: ServeOptions): Promise
   const blob = await writable.blobs.ingest(capped(req.body, MAX_CHART));
   const files = await readChart(writable.blobs.open(blob.digest), 'uploaded chart');
   const { name, version } = files.meta;
-  if (writable.find({ kind: 'helm', name, version }).length > 0) {
-    return json(409, { error: `${name}-${version}.tgz already exists` });
-  }
-  await writable.addArtifact(chartRecord(files.meta, { sha256: parseDigest(blob.digest).hex, size: blob.size, origin: `uploaded by ${user}` }));
+  const added = await one(async () => {
+    if (writable.find({ kind: 'helm', name, version }).length > 0) return false;
+    await writable.addArtifact(chartRecord(files.meta, { sha256: parseDigest(blob.digest).hex, size: blob.size, origin: `uploaded by ${user}` }));
+    return true;
+  });
+  if (!added) return json(409, { error: `${name}-${version}.tgz already exists` });
   opts.log.info({ chart: name, version, user }, 'chart uploaded');
   return json(201, { saved: true });
 }
