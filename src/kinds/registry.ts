@@ -2,7 +2,7 @@
 import type { AnyKind } from './kind.js';
 import { fileKind } from './file/index.js';
 import { ociKind } from './oci/index.js';
+import { debKind } from './deb/index.js';
 import { helmKind } from './helm/index.js';
 
-export const KINDS: readonly AnyKind[] = [fileKind, ociKind, helmKind];
-
+export const KINDS: readonly AnyKind[] = [fileKind, ociKind, debKind, helmKind];
