@@ -48,6 +48,8 @@ describe('index.yaml scanner', () => {
       expect(b.seen).toBe(1);
     }
     expect((await scanIndex(chunked(INDEX, 50), 'delta', exact('1'))).match).toBeUndefined();
+    // A field of another chart's item is not a chart of that name.
+    expect((await scanIndex(chunked(INDEX, 50), 'urls', () => true)).seen).toBe(0);
   });
 
   it('falls back to a whole parse for a JSON index', async () => {

@@ -47,6 +47,7 @@ export async function scanIndex(source: AsyncIterable<Buffer | string>, chart: s
 class Scanner {
   private state: 'top' | 'entries' | 'chart' | 'whole' = 'top';
   private chartIndent = -1;
+  private keyIndent = -1;
   private item: string[] = [];
   private itemIndent = -1;
   private best: IndexVersion | undefined;
@@ -70,7 +71,9 @@ class Scanner {
     }
     if (indent === 0 && !line.startsWith('-')) return this.leaveChart('top');
     if (this.state === 'entries') {
-      const key = /^\s+("?)([^":]+)\1:\s*(\S.*)?$/.exec(line);
+      // Chart names are the keys at the first indentation under `entries:`; deeper keys are fields.
+      if (this.keyIndent < 0) this.keyIndent = indent;
+      const key = indent === this.keyIndent ? /^\s+(["']?)([^"':]+)\1:\s*(\S.*)?$/.exec(line) : null;
       if (key && key[2] === this.chart) {
         if (key[3] && !key[3].startsWith('#')) {
           throw new AirlockError('UNSUPPORTED', `index.yaml lists chart ${this.chart} in flow style on one line, which the streaming reader does not read`);
