@@ -6,6 +6,7 @@ import { parseConstraint, parseVersion } from '../src/kinds/helm/semver.js';
 import { renderIndex } from '../src/kinds/helm/repo-index.js';
 import type { CatalogEntry } from '../src/store/catalog.js';
 import { chartEntrySchema } from '../src/kinds/helm/spec.js';
+import { declaredImages } from '../src/kinds/helm/images.js';
 
 const exact = (v: string) => (c: IndexVersion) => c.version === v;
 
@@ -106,5 +107,35 @@ describe('charts: entries', () => {
     expect(issues({ oci: 'oci://x.io/a/b', name: 'b', version: '1' })[0]).toMatch(/^name: an `oci:` chart is named by its reference/);
     expect(issues({ oci: 'https://x.io/a/b', version: '1' })[0]).toMatch(/^oci: expected oci:\/\//);
     expect(issues({ repo: 'https://x/', oci: 'oci://x.io/a', name: 'a', version: '1' })[0]).toMatch(/not both/);
+  });
+});
+
+describe('images a chart declares', () => {
+  it('reads values, the images annotations and images.lock, for subcharts too', () => {
+    const found = declaredImages({
+      meta: {
+        name: 'app',
+        version: '1.0.0',
+        appVersion: '2.1',
+        annotations: { 'artifacthub.io/images': '- name: side\n  image: quay.io/team/side:0.3\n', 'helm.sh/images': 'not: [a list' },
+      },
+      values: {
+        image: { repository: 'team/app', tag: '' },
+        proxy: { image: { registry: 'ghcr.io', repository: 'team/proxy', tag: '1', digest: `sha256:${'a'.repeat(64)}` } },
+        job: { image: 'busybox:1.36' },
+        templated: { image: '{{ .Values.x }}' },
+      },
+      imagesLock: { images: [{ name: 'db', image: 'docker.io/bitnami/postgresql:16.2.0' }] },
+      vendored: [{ meta: { name: 'lib', version: '0.1.0', appVersion: '9' }, values: { image: { repository: 'team/lib', tag: '' } }, vendored: [] }],
+    });
+    expect(found).toEqual([
+      'team/app:2.1',
+      `ghcr.io/team/proxy:1@sha256:${'a'.repeat(64)}`,
+      'busybox:1.36',
+      '{{ .Values.x }}',
+      'quay.io/team/side:0.3',
+      'docker.io/bitnami/postgresql:16.2.0',
+      'team/lib:9',
+    ]);
   });
 });
