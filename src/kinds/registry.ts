@@ -4,6 +4,6 @@ import { fileKind } from './file/index.js';
 import { ociKind } from './oci/index.js';
 import { debKind } from './deb/index.js';
 import { rpmKind } from './rpm/index.js';
+import { helmKind } from './helm/index.js';
 
-export const KINDS: readonly AnyKind[] = [fileKind, ociKind, debKind, rpmKind];
-
+export const KINDS: readonly AnyKind[] = [fileKind, ociKind, debKind, rpmKind, helmKind];

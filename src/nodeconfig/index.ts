@@ -8,6 +8,7 @@ import { renderChrony } from './chrony.js';
 import { renderApt, type AptRepo } from './apt.js';
 import { KUBESPRAY_REGISTRIES, renderContainerd } from './containerd.js';
 import { renderContainers } from './containers.js';
+import { renderHelm } from './helm.js';
 import { nodeEndpoints, type NodeEndpoints } from './endpoints.js';
 import { renderKubespray } from './kubespray.js';
 import { renderResolver } from './resolver.js';
@@ -55,6 +56,7 @@ export function renderNodeConfig(site: Site, opts: NodeConfigOptions = {}): Node
     ...renderApt(endpoints, opts.apt?.repos ?? [], opts.apt?.keyArmored),
     ...renderResolver(endpoints, notes),
     ...renderYum(endpoints, opts.yum),
+    ...renderHelm(endpoints),
     ...renderKubespray(endpoints, registries, notes, opts.kubespray ?? loadPreset(presetVersions()[0]!), opts.yum?.repos ?? []),
   ];
   return { endpoints, files, notes };
