@@ -1,0 +1,71 @@
+// Which view answers which path, and the data each one reads. Reads happen per request: the catalog
+// is the truth, and a store changed by `airlock load` or a push shows on the next page view.
+import type { HttpRequest } from '../http/route.js';
+import { loadHistory, readReceipt, type Receipt } from '../bundle/receipt.js';
+import { upstreamRegistries } from '../kinds/oci/names.js';
+import { fileRows, imageRepos, summarize } from './model.js';
+import { search } from './search.js';
+import { parseCounters } from './counters.js';
+import { addressesFor, nodeConfigFor } from './site-view.js';
+import type { UiOptions } from './routes.js';
+import { overviewPage } from './views/overview.js';
+import { imagesPage } from './views/images.js';
+import { filesPage } from './views/files.js';
+import { bundlesPage, type BundlesData } from './views/bundles.js';
+import { servicesPage } from './views/services.js';
+import { nodeConfigPage } from './views/nodeconfig.js';
+import { searchPage } from './views/search.js';
+import { existsSync } from 'node:fs';
+import type { ConfigPlatforms } from './platforms.js';
+
+/** The options plus what the dashboard remembers between requests. */
+export interface PageContext extends UiOptions {
+  platforms: ConfigPlatforms;
+}
+
+type View = (req: HttpRequest, opts: PageContext) => string | Promise<string>;
+
+const VIEWS: Record<string, View> = {
+  '/ui/': async (_req, o) => {
+    const history = await bundleData(o).then((d) => d.history);
+    return overviewPage({ storeRoot: o.store.paths.root, ...summarize(o.store.find({})), lastBundle: history.at(-1), counters: parseCounters(o.metrics()) });
+  },
+  '/ui/images': async (req, o) => {
+    const entries = o.store.find({ kind: 'oci' });
+    await o.platforms.load(entries);
+    return imagesPage(imageRepos(entries, addressesFor(req, o), (e) => o.platforms.of(e)));
+  },
+  '/ui/files': (req, o) => {
+    const at = addressesFor(req, o);
+    return filesPage(fileRows(o.store.find({ kind: 'file' }), at), at.filesRepo);
+  },
+  '/ui/bundles': async (_req, o) => bundlesPage(await bundleData(o)),
+  '/ui/services': (_req, o) => servicesPage(parseCounters(o.metrics()), o.bound()),
+  '/ui/nodeconfig': (_req, o) => nodeConfigPage(nodeConfigFor(o, upstreamRegistries(o.store.find({ kind: 'oci' }).map((e) => e.record.name)))),
+  '/ui/search': (req, o) => {
+    const q = req.query.get('q') ?? '';
+    return searchPage(q, search(o.store.find({}), q, addressesFor(req, o)));
+  },
+};
+
+export async function pageFor(req: HttpRequest, opts: PageContext): Promise<string | undefined> {
+  const view = VIEWS[req.rawPath];
+  return view ? await view(req, opts) : undefined;
+}
+
+export function searchJson(req: HttpRequest, opts: UiOptions) {
+  const q = req.query.get('q') ?? '';
+  return { query: q, ...search(opts.store.find({}), q, addressesFor(req, opts)) };
+}
+
+/** The receipt and its history; an unreadable receipt is shown as an error, never a failed page. */
+async function bundleData(o: UiOptions): Promise<BundlesData> {
+  const receiptFile = o.store.paths.receipt;
+  if (!existsSync(receiptFile)) return { receiptFile, history: [] };
+  try {
+    const receipt: Receipt = await readReceipt(receiptFile);
+    return { receiptFile, receipt, history: await loadHistory(receiptFile) };
+  } catch (err) {
+    return { receiptFile, history: [], error: (err as Error).message };
+  }
+}
