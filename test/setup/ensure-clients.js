@@ -37,6 +37,7 @@ const CLIENTS = {
   gzip: 'gzip',
   pgrep: 'procps',
   sysctl: 'procps',
+  chromium: 'chromium',
 };
 
 const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd} || test -x /usr/sbin/${cmd}`], { stdio: 'ignore' }).status === 0;

@@ -21,7 +21,7 @@ nav a[aria-current="page"] { font-weight: 700; border-bottom: 2px solid var(--ac
 .search button { font: inherit; padding: .35em .7em; }
 .live { position: absolute; top: 100%; left: 0; right: 0; z-index: 1; background: var(--bg); box-shadow: 0 4px 12px rgba(0,0,0,.2); }
 .live:empty { display: none; }
-.live ul { margin: 0; padding: .3em .6em; }
+.live ul { margin: 0; padding: .3em .6em; list-style: none; }
 main { padding: 0 1em 2em; max-width: 90em; }
 h1 { font-size: 1.5em; }
 h2 { font-size: 1.15em; margin-top: 1.6em; overflow-wrap: anywhere; }
@@ -42,6 +42,7 @@ th { background: var(--soft); }
 .facts dd { margin: 0; min-width: 0; }
 pre { background: var(--soft); border: 1px solid var(--line); padding: .8em; overflow-x: auto; white-space: pre; }
 .hits { padding-left: 1.2em; }
+.toc a, .name, .url, .hits a { overflow-wrap: anywhere; }
 .hits li { margin: .4em 0; }
 .kind { font-size: .8em; text-transform: uppercase; color: var(--muted); }
 .copy-btn { margin-left: .5em; font-size: .8em; }
@@ -50,7 +51,7 @@ footer { padding: 1em; color: var(--muted); border-top: 1px solid var(--line); }
   table:not(.counters), table:not(.counters) tbody, table:not(.counters) tr, table:not(.counters) td { display: block; width: 100%; }
   table:not(.counters) thead { position: absolute; left: -999px; }
   table:not(.counters) tr { border-bottom: 2px solid var(--line); padding: .4em 0; }
-  table:not(.counters) td { border: 0; padding: .15em 0; }
+  table:not(.counters) td { border: 0; padding: .15em 0; overflow-wrap: anywhere; }
   table:not(.counters) td::before { content: attr(data-label); display: block; font-size: .8em; color: var(--muted); }
   .search { max-width: none; }
 }
