@@ -44,7 +44,7 @@ export function register(program: Command): void {
     });
 }
 
-function readCa(file: string): string {
+export function readCa(file: string): string {
   try {
     const pem = readFileSync(file, 'utf8');
     if (pem.includes('-----BEGIN CERTIFICATE-----')) return pem;

@@ -7,6 +7,7 @@ import { reloadOnHangup, untilSignal } from '../signals.js';
 import { parseListen } from '../../core/listen.js';
 import { printResult } from '../output.js';
 import { jsonOption, storeOption } from './common.js';
+import { readCa } from './nodeconfig.js';
 
 export function register(program: Command): void {
   program
@@ -44,6 +45,7 @@ export function register(program: Command): void {
         accessLog: o.accessLog !== false,
         tls: tlsFiles ? readTlsFiles(tlsFiles) : undefined,
         repoKey: o.repoKey,
+        caPem: site?.http?.tls?.ca ? readCa(sitePath(o.site, site.http.tls.ca)) : undefined,
       });
       const result = { url: server.url, ...server.network };
       printResult(o, result, () =>
