@@ -149,7 +149,8 @@ describe('the dashboard in Chromium', () => {
     await expect(hit.locator('code').textContent()).resolves.toMatch(/\/sample\.invalid\/airlock\/hello:1\.0$/);
     await screenshot(page, shots, 'search');
     await hit.locator('a').click();
-    await page.waitForURL(/\/ui\/images#image-/);
+    await page.waitForURL(/\/ui\/images\?name=sample\.invalid%2Fairlock%2Fhello#image-/);
+    await expect(page.locator("section.repo").count()).resolves.toBe(1);
   });
 
   it('searches by digest without JavaScript (the form is a plain GET)', async () => {

@@ -64,7 +64,7 @@ export function summarize(entries: CatalogEntry[]): { kinds: KindSummary[]; arti
   return { kinds, artifacts: entries.length, bytes: sum(all.values()) };
 }
 
-/** `platformOf`: the platform of a single-manifest image (from its config), when known. */
+/** Repositories in the catalog's order (by name). `platformOf`: the platform of a single-manifest image (from its config), when known. */
 export function imageRepos(entries: CatalogEntry[], at: Addresses, platformOf: (e: CatalogEntry) => string | undefined = () => undefined): ImageRepo[] {
   const repos = new Map<string, ImageRepo>();
   for (const entry of entries) {
@@ -88,9 +88,10 @@ export function imageRepos(entries: CatalogEntry[], at: Addresses, platformOf: (
   }
   // Tags first, then manifests known only by digest (children, signatures).
   for (const repo of repos.values()) repo.versions.sort((a, b) => Number(b.tagged) - Number(a.tagged) || a.version.localeCompare(b.version));
-  return [...repos.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...repos.values()];
 }
 
+/** In the catalog's order (by name). */
 export function fileRows(entries: CatalogEntry[], at: Addresses): FileRow[] {
   return entries
     .filter((e) => e.record.kind === 'file')
@@ -102,8 +103,7 @@ export function fileRows(entries: CatalogEntry[], at: Addresses): FileRow[] {
       digest: record.blobs[0]?.digest ?? '',
       bytes: sum(record.blobs.map((b) => b.size)),
       addedAt,
-    }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    }));
 }
 
 /** A stable element id for a name of any characters. */

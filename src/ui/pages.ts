@@ -16,7 +16,11 @@ import { servicesPage } from './views/services.js';
 import { nodeConfigPage } from './views/nodeconfig.js';
 import { searchPage } from './views/search.js';
 import { existsSync } from 'node:fs';
+import { paginate } from './views/pager.js';
 import type { ConfigPlatforms } from './platforms.js';
+
+export const REPOS_PER_PAGE = 100;
+export const FILES_PER_PAGE = 500;
 
 /** The options plus what the dashboard remembers between requests. */
 export interface PageContext extends UiOptions {
@@ -31,13 +35,20 @@ const VIEWS: Record<string, View> = {
     return overviewPage({ storeRoot: o.store.paths.root, ...summarize(o.store.find({})), lastBundle: history.at(-1), counters: parseCounters(o.metrics()) });
   },
   '/ui/images': async (req, o) => {
-    const entries = o.store.find({ kind: 'oci' });
-    await o.platforms.load(entries);
-    return imagesPage(imageRepos(entries, addressesFor(req, o), (e) => o.platforms.of(e)));
+    const name = req.query.get('name') || undefined;
+    const entries = o.store.find({ kind: 'oci', name });
+    // Rows are built, and configs read, only for the repositories on this page (the catalog is sorted by name).
+    const names = paginate([...new Set(entries.map((e) => e.record.name))], req.query.get('page'), REPOS_PER_PAGE);
+    const shown = new Set(names.items);
+    const onPage = entries.filter((e) => shown.has(e.record.name));
+    await o.platforms.load(onPage);
+    return imagesPage({ ...names, items: imageRepos(onPage, addressesFor(req, o), (e) => o.platforms.of(e)) }, name);
   },
   '/ui/files': (req, o) => {
     const at = addressesFor(req, o);
-    return filesPage(fileRows(o.store.find({ kind: 'file' }), at), at.filesRepo);
+    const name = req.query.get('name') || undefined;
+    const files = paginate(o.store.find({ kind: 'file', name }), req.query.get('page'), FILES_PER_PAGE);
+    return filesPage({ ...files, items: fileRows(files.items, at) }, at.filesRepo, name);
   },
   '/ui/bundles': async (_req, o) => bundlesPage(await bundleData(o)),
   '/ui/services': (_req, o) => servicesPage(parseCounters(o.metrics()), o.bound()),

@@ -12,7 +12,7 @@ export interface SearchHit {
   name: string;
   version: string;
   platform: string;
-  /** Where the dashboard shows it: `/ui/images#image-…`. */
+  /** Where the dashboard shows it: `/ui/images?name=…#image-…`. */
   href: string;
   /** What a client uses: the pull reference of an image, the URL of a file. */
   use?: string;
@@ -39,8 +39,8 @@ function hitOf({ record }: CatalogEntry, at: Addresses): SearchHit {
   const base = { kind: record.kind, name: record.name, version: record.version, platform: record.platform };
   if (record.kind === 'oci') {
     const version = isDigest(record.version) ? metaOf(record).digest : record.version;
-    return { ...base, href: `/ui/images#${anchorOf('image', record.name)}`, use: pullReference(record.name, version, at.registry) };
+    return { ...base, href: `/ui/images?name=${encodeURIComponent(record.name)}#${anchorOf('image', record.name)}`, use: pullReference(record.name, version, at.registry) };
   }
-  if (record.kind === 'file') return { ...base, href: `/ui/files#${anchorOf('file', record.name)}`, use: `${at.filesRepo}/${record.name}` };
+  if (record.kind === 'file') return { ...base, href: `/ui/files?name=${encodeURIComponent(record.name)}#${anchorOf('file', record.name)}`, use: `${at.filesRepo}/${record.name}` };
   return { ...base, href: `/ui/#kind-${encodeURIComponent(record.kind)}` };
 }

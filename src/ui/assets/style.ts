@@ -45,6 +45,7 @@ pre { background: var(--soft); border: 1px solid var(--line); padding: .8em; ove
 .toc a, .name, .url, .hits a { overflow-wrap: anywhere; }
 .hits li { margin: .4em 0; }
 .kind { font-size: .8em; text-transform: uppercase; color: var(--muted); }
+.pager { display: flex; flex-wrap: wrap; gap: 1em; margin: 1em 0; }
 .copy-btn { margin-left: .5em; font-size: .8em; }
 footer { padding: 1em; color: var(--muted); border-top: 1px solid var(--line); }
 @media (max-width: 40em) {

@@ -2,15 +2,18 @@
 import { html } from '../html.js';
 import type { FileRow } from '../model.js';
 import { date, digest, empty, page, size } from './layout.js';
+import { pagerNav, type Paged } from './pager.js';
 
-export function filesPage(files: FileRow[], filesRepo: string): string {
-  const body = files.length
-    ? html`<p>${files.length} files. kubespray: <code class="copy">files_repo: "${filesRepo}"</code></p>
+/** `only`: the one file asked for (`?name=`, where search results link). */
+export function filesPage(files: Paged<FileRow>, filesRepo: string, only?: string): string {
+  const pager = pagerNav('/ui/files', files, 'Files');
+  const body = files.total
+    ? html`<p>${only ? html`Only this file; <a href="/ui/files">all files</a>.` : html`${files.total} files.`} kubespray: <code class="copy">files_repo: "${filesRepo}"</code></p>${pager}
 <div class="scroll"><table>
 <thead><tr><th scope="col">Path</th><th scope="col">Size</th><th scope="col">SHA-256</th><th scope="col">URL</th><th scope="col">Added</th></tr></thead>
-<tbody>${files.map(fileRow)}</tbody>
-</table></div>`
-    : empty('No files in the store.');
+<tbody>${files.items.map(fileRow)}</tbody>
+</table></div>${pager}`
+    : empty(only ? `No file ${only} in the store.` : 'No files in the store.');
   return page({ title: 'Files', path: '/ui/files', body });
 }
 
