@@ -9,6 +9,7 @@ import { Store } from '../src/store/store.js';
 import { htpasswdFile } from './helpers/oci-servers.js';
 import { launchChromium, screenshot } from './helpers/browser.js';
 import { tempDir } from './helpers/tmp.js';
+import { airlockProcess, firstJson } from './helpers/cli.js';
 
 const FILE = 'dl.k8s.io/release/v1.33.7/bin/linux/amd64/kubeadm';
 
@@ -78,5 +79,19 @@ describe('dashboard credentials', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toContain(FILE);
     expect((await fetch(`${open.url}/ui/`, { headers: basic('ops', 'wrong') })).status).toBe(401);
+  });
+
+  it('`airlock serve` prints where the dashboard is, and it answers there', async () => {
+    const child = airlockProcess(['serve', '--store', join(dir, 'store'), '--listen', '127.0.0.1:0', '--no-access-log', '--json']);
+    try {
+      const r = await firstJson<{ url: string; dashboard: string }>(child);
+      expect(r.dashboard).toBe(`${r.url}/ui/`);
+      const res = await fetch(r.dashboard);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+      expect(await res.text()).toContain('<span class="count" data-kind="file">1</span>');
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 });

@@ -108,6 +108,10 @@ describe('the dashboard in Chromium', () => {
     await expect(row.locator('td[data-label="Sequence"]').textContent()).resolves.toBe(String(loaded.sequence));
     await expect(row.locator('td[data-label="Loaded"] time').getAttribute('datetime')).resolves.toBe(loaded.loadedAt);
     await expect(page.locator('dd', { hasText: receipt.id }).count()).resolves.toBe(1);
+    // The same as JSON, for scripts.
+    const summary = await (await fetch(`${demo.url}/ui/api/summary`)).json();
+    expect(summary.loaded.map((b: { id: string }) => b.id)).toEqual(receipt.loaded!.map((b) => b.id));
+    expect(summary.kinds.find((k: { kind: string }) => k.kind === 'file').artifacts).toBe(demo.server.store.find({ kind: 'file' }).length);
     await screenshot(page, shots, 'bundles');
   });
 

@@ -26,6 +26,8 @@ export interface ImageVersion {
   digest: string;
   mediaType: string;
   platforms: string[];
+  /** Children of an index left behind at collect (platforms not carried). */
+  absent: number;
   artifactType?: string;
   bytes: number;
   pull: string;
@@ -80,6 +82,7 @@ export function imageRepos(entries: CatalogEntry[], at: Addresses, platformOf: (
       digest: meta.digest,
       mediaType: meta.mediaType,
       platforms: meta.platforms ?? [record.platform || platformOf(entry)].filter((p): p is string => !!p),
+      absent: meta.absent?.length ?? 0,
       artifactType: meta.artifactType,
       bytes: sum(record.blobs.map((b) => b.size)),
       pull: pullReference(record.name, tagged ? record.version : meta.digest, at.registry),

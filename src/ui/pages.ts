@@ -64,6 +64,12 @@ export async function pageFor(req: HttpRequest, opts: PageContext): Promise<stri
   return view ? await view(req, opts) : undefined;
 }
 
+/** `/ui/api/summary`: the overview as JSON, for scripts and monitoring that want more than /metrics. */
+export async function summaryJson(opts: PageContext) {
+  const { history, error } = await bundleData(opts);
+  return { store: opts.store.paths.root, ...summarize(opts.store.find({})), loaded: history, receiptError: error, counters: parseCounters(opts.metrics()) };
+}
+
 export function searchJson(req: HttpRequest, opts: UiOptions) {
   const q = req.query.get('q') ?? '';
   return { query: q, ...search(opts.store.find({}), q, addressesFor(req, opts)) };

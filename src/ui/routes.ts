@@ -8,7 +8,7 @@ import { basicChallenge } from '../http/auth.js';
 import type { StoreView } from '../store/store.js';
 import { ASSETS } from './assets/index.js';
 import { ConfigPlatforms } from './platforms.js';
-import { pageFor, searchJson } from './pages.js';
+import { pageFor, searchJson, summaryJson } from './pages.js';
 import type { SiteContext } from './site-view.js';
 
 export const UI_PREFIX = '/ui/';
@@ -50,6 +50,7 @@ export function uiRoutes(options: UiOptions): Route[] {
       return { status: 200, headers: { 'content-type': asset.type, etag: asset.etag, 'cache-control': 'no-cache', ...SECURITY_HEADERS }, body: asset.body };
     }
     if (req.rawPath === '/ui/api/search') return json(200, searchJson(req, opts), { 'cache-control': 'no-store' });
+    if (req.rawPath === '/ui/api/summary') return json(200, await summaryJson(opts), { 'cache-control': 'no-store' });
     const body = await pageFor(req, opts);
     if (body === undefined) return undefined;
     return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS }, body };

@@ -47,11 +47,12 @@ export function register(program: Command): void {
         repoKey: o.repoKey,
         caPem: site?.http?.tls?.ca ? readCa(sitePath(o.site, site.http.tls.ca)) : undefined,
       });
-      const result = { url: server.url, ...server.network };
+      const result = { url: server.url, dashboard: `${server.url}/ui/`, ...server.network };
       printResult(o, result, () =>
         [
           `airlock serving ${server.store.paths.root}`,
           `  http ${server.url}`,
+          `  web  ${server.url}/ui/ (dashboard)`,
           ...(server.network.dns ?? []).map((a) => `  dns  ${a} (udp+tcp)`),
           ...(server.network.ntp ?? []).map((a) => `  ntp  ${a} (udp)`),
         ].join('\n'),

@@ -28,7 +28,7 @@ function versionRow(v: ImageVersion) {
   const label = v.tagged ? html`<strong>${v.version}</strong>` : html`<span class="muted">${v.artifactType ? `referrer ${v.artifactType}` : 'untagged'}</span>`;
   return html`<tr>
 <td data-label="Tag">${label}</td>
-<td data-label="Platforms">${v.platforms.length ? v.platforms.join(', ') : html`<span class="muted">—</span>`}</td>
+<td data-label="Platforms">${v.platforms.length ? v.platforms.join(', ') : html`<span class="muted">—</span>`}${v.absent ? html` <span class="muted">(+${v.absent} not carried)</span>` : ''}</td>
 <td data-label="Digest">${digest(v.digest)}</td>
 <td data-label="Size">${size(v.bytes)}</td>
 <td data-label="Pull"><code class="copy pull">${v.pull}</code></td>
