@@ -31,13 +31,17 @@ const SECURITY_HEADERS = {
 
 export function uiRoutes(options: UiOptions): Route[] {
   const opts = { ...options, platforms: new ConfigPlatforms(options.store.blobs) };
+  const unauthorized = (message: string): HttpResponse => {
+    const challenge: Record<string, string> = opts.auth ? { 'www-authenticate': basicChallenge(opts.auth.realm) } : {};
+    return { status: 401, headers: { 'content-type': 'text/plain; charset=utf-8', ...challenge }, body: `${message}\n` };
+  };
+  // As the registry's pulls: wrong credentials are refused always, none only without anonymous reads.
   const denied = async (req: HttpRequest): Promise<HttpResponse | undefined> => {
     const user = opts.auth ? await opts.auth.check(req.headers.authorization) : undefined;
+    if (user === null) return unauthorized('invalid credentials');
     if (user) req.user = user;
-    if (user !== null && (user || opts.anonymousPull !== false)) return undefined;
-    const challenge: Record<string, string> = opts.auth ? { 'www-authenticate': basicChallenge(opts.auth.realm) } : {};
-    const message = user === null ? 'invalid credentials' : 'authentication required: this server does not allow anonymous reads';
-    return { status: 401, headers: { 'content-type': 'text/plain; charset=utf-8', ...challenge }, body: message + '\n' };
+    else if (opts.anonymousPull === false) return unauthorized('authentication required: this server does not allow anonymous reads');
+    return undefined;
   };
   const handle = async (req: HttpRequest): Promise<HttpResponse | undefined> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return { status: 405, headers: { allow: 'GET, HEAD' } };
