@@ -138,6 +138,11 @@ describe('the dashboard in Chromium', () => {
     // The demo wrote the same files for its nodes, from the same site and bound ports.
     const chrony = readFileSync(join(demo.dir, 'node/etc/chrony/chrony.conf'), 'utf8');
     await expect(page.locator('section', { has: page.locator('h2', { hasText: /^etc\/chrony\/chrony\.conf$/ }) }).locator('pre').textContent()).resolves.toBe(chrony);
+    // Copy puts the file, exactly, on the clipboard.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: demo.url });
+    const section = page.locator('section', { has: page.locator('h2', { hasText: /^etc\/chrony\/chrony\.conf$/ }) });
+    await section.locator('button.copy-btn').click();
+    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(chrony);
     await screenshot(page, shots, 'nodeconfig');
   });
 
