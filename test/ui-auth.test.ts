@@ -79,6 +79,10 @@ describe('dashboard credentials', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toContain(FILE);
     expect((await fetch(`${open.url}/ui/`, { headers: basic('ops', 'wrong') })).status).toBe(401);
+    // A path that is no view: a page saying so, with the name escaped.
+    const missing = await fetch(`${open.url}/ui/%3Cb%3Enope`);
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('<code>/ui/%3Cb%3Enope</code>');
   });
 
   it('`airlock serve` prints where the dashboard is, and it answers there', async () => {

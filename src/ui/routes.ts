@@ -10,6 +10,7 @@ import { ASSETS } from './assets/index.js';
 import { ConfigPlatforms } from './platforms.js';
 import { pageFor, searchJson, summaryJson } from './pages.js';
 import type { SiteContext } from './site-view.js';
+import { notFoundPage } from './views/not-found.js';
 
 export const UI_PREFIX = '/ui/';
 
@@ -56,8 +57,7 @@ export function uiRoutes(options: UiOptions): Route[] {
     if (req.rawPath === '/ui/api/search') return json(200, searchJson(req, opts), { 'cache-control': 'no-store' });
     if (req.rawPath === '/ui/api/summary') return json(200, await summaryJson(opts), { 'cache-control': 'no-store' });
     const body = await pageFor(req, opts);
-    if (body === undefined) return undefined;
-    return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS }, body };
+    return { status: body === undefined ? 404 : 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS }, body: body ?? notFoundPage(req.rawPath) };
   };
   return [
     { prefix: UI_PREFIX, handle },
