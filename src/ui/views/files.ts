@@ -1,14 +1,14 @@
 // /ui/files: every file with the URL nodes and kubespray fetch it at (<files_repo>/<host>/<path>).
 import { html } from '../html.js';
 import type { FileRow } from '../model.js';
-import { date, digest, empty, page, size } from './layout.js';
+import { count, date, digest, empty, page, size } from './layout.js';
 import { pagerNav, type Paged } from './pager.js';
 
 /** `only`: the one file asked for (`?name=`, where search results link). */
 export function filesPage(files: Paged<FileRow>, filesRepo: string, only?: string): string {
   const pager = pagerNav('/ui/files', files, 'Files');
   const body = files.total
-    ? html`<p>${only ? html`Only this file; <a href="/ui/files">all files</a>.` : html`${files.total} files.`} kubespray: <code class="copy">files_repo: "${filesRepo}"</code></p>${pager}
+    ? html`<p>${only ? html`Only this file; <a href="/ui/files">all files</a>.` : html`${count(files.total, 'file')}.`} kubespray: <code class="copy">files_repo: "${filesRepo}"</code></p>${pager}
 <div class="scroll"><table>
 <thead><tr><th scope="col">Path</th><th scope="col">Size</th><th scope="col">SHA-256</th><th scope="col">URL</th><th scope="col">Added</th></tr></thead>
 <tbody>${files.items.map(fileRow)}</tbody>

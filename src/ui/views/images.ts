@@ -2,14 +2,14 @@
 // nodes pull it by (pullReference, as `airlock store ls` prints it).
 import { html } from '../html.js';
 import type { ImageRepo, ImageVersion } from '../model.js';
-import { date, digest, empty, page, size } from './layout.js';
+import { count, date, digest, empty, page, size } from './layout.js';
 import { pagerNav, type Paged } from './pager.js';
 
 /** `only`: the one repository asked for (`?name=`, where search results link). */
 export function imagesPage(repos: Paged<ImageRepo>, only?: string): string {
   const pager = pagerNav('/ui/images', repos, 'Repositories');
   const body = repos.total
-    ? html`<p>${only ? html`Only this repository; <a href="/ui/images">all images</a>.` : html`${repos.total} repositories.`} Pull with the reference shown, e.g. <code>skopeo inspect docker://…</code> or <code>crictl pull …</code>.</p>${pager}${repos.items.map(repoSection)}${pager}`
+    ? html`<p>${only ? html`Only this repository; <a href="/ui/images">all images</a>.` : html`${count(repos.total, 'repository', 'repositories')}.`} Pull with the reference shown, e.g. <code>skopeo inspect docker://…</code> or <code>crictl pull …</code>.</p>${pager}${repos.items.map(repoSection)}${pager}`
     : empty(only ? `No repository ${only} in the store.` : 'No images in the store.');
   return page({ title: 'Images', path: '/ui/images', body });
 }

@@ -55,6 +55,9 @@ ${opts.body}
 
 export const size = (bytes: number): string => formatSize(bytes);
 
+/** `1 file`, `2 files`. */
+export const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
 export const date = (ms: number | string): Html => {
   const d = new Date(ms);
   if (Number.isNaN(d.getTime()) || d.getTime() === 0) return html`<span class="muted">unknown</span>`;

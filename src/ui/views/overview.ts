@@ -3,7 +3,7 @@ import { html } from '../html.js';
 import type { KindSummary } from '../model.js';
 import type { LoadedBundle } from '../../bundle/receipt.js';
 import type { Counters } from '../counters.js';
-import { date, empty, page, size } from './layout.js';
+import { count, date, empty, page, size } from './layout.js';
 
 const KIND_VIEW: Record<string, string> = { oci: '/ui/images', file: '/ui/files' };
 const KIND_LABEL: Record<string, string> = { oci: 'Images (OCI manifests)', file: 'Files' };
@@ -22,12 +22,12 @@ export function overviewPage(d: OverviewData): string {
     const view = KIND_VIEW[k.kind];
     const label = KIND_LABEL[k.kind] ?? k.kind;
     return html`<li class="card" id="kind-${k.kind}"><h3>${view ? html`<a href="${view}">${label}</a>` : label}</h3>
-<p><span class="count" data-kind="${k.kind}">${k.artifacts}</span> artifacts · ${size(k.bytes)}</p></li>`;
+<p><span class="count" data-kind="${k.kind}">${k.artifacts}</span> ${k.artifacts === 1 ? 'artifact' : 'artifacts'} · ${size(k.bytes)}</p></li>`;
   });
   const requests = d.counters.http.reduce((n, r) => n + r.requests, 0);
   const body = html`<section aria-labelledby="store-h">
 <h2 id="store-h">Store</h2>
-<p>${d.artifacts} artifacts, ${size(d.bytes)} of distinct blobs, in <code>${d.storeRoot}</code>.</p>
+<p>${count(d.artifacts, 'artifact')}, ${size(d.bytes)} of distinct blobs, in <code>${d.storeRoot}</code>.</p>
 ${d.kinds.length ? html`<ul class="cards">${cards}</ul>` : empty('The store is empty: `airlock load` a bundle or push an image.')}
 </section>
 <section aria-labelledby="bundle-h">
@@ -36,7 +36,7 @@ ${d.lastBundle ? html`<p><a href="/ui/bundles"><code>${d.lastBundle.id}</code></
 </section>
 <section aria-labelledby="svc-h">
 <h2 id="svc-h">Services</h2>
-<p><a href="/ui/services">HTTP requests: ${requests}</a>, ${size(d.counters.bytesSent)} sent, up ${Math.round(d.counters.uptimeSeconds)} s${d.counters.dns ? html`; DNS ${sumOf(d.counters.dns)} responses` : ''}${d.counters.ntp ? html`; NTP ${sumOf(d.counters.ntp)} requests` : ''}.</p>
+<p><a href="/ui/services">HTTP requests: ${requests}</a>, ${size(d.counters.bytesSent)} sent, up ${Math.round(d.counters.uptimeSeconds)} s${d.counters.dns ? html`; DNS responses: ${sumOf(d.counters.dns)}` : ''}${d.counters.ntp ? html`; NTP requests: ${sumOf(d.counters.ntp)}` : ''}.</p>
 </section>`;
   return page({ title: 'Overview', path: '/ui/', body });
 }

@@ -1,14 +1,14 @@
 // /ui/search?q=: every artifact whose kind, name, version, platform, origin or digest holds each word.
 import { html } from '../html.js';
 import type { SearchHit } from '../search.js';
-import { empty, page } from './layout.js';
+import { count, empty, page } from './layout.js';
 
 export function searchPage(query: string, r: { hits: SearchHit[]; total: number }): string {
   const body = !query.trim()
     ? empty('Type a name, tag, platform or digest.')
     : r.total === 0
       ? empty(`Nothing matches “${query}”.`)
-      : html`<p>${r.total} match${r.total === 1 ? '' : 'es'}${r.total > r.hits.length ? html` (first ${r.hits.length} shown)` : ''}.</p>
+      : html`<p>${count(r.total, 'match', 'matches')}${r.total > r.hits.length ? html` (first ${r.hits.length} shown)` : ''}.</p>
 <ul class="hits">${r.hits.map(hitItem)}</ul>`;
   return page({ title: 'Search', path: '/ui/search', query, body });
 }
