@@ -9,6 +9,11 @@ import { summarize } from '../src/ui/model.js';
 import { search } from '../src/ui/search.js';
 import type { CatalogEntry } from '../src/store/catalog.js';
 import { paginate } from '../src/ui/views/pager.js';
+import { ReceiptReader } from '../src/ui/receipts.js';
+import { RECEIPT_FORMAT, writeReceipt, type Receipt } from '../src/bundle/receipt.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from './helpers/tmp.js';
 
 const d = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
 const entry = (kind: string, name: string, version: string, blobs: [number, number][], meta: Record<string, unknown> = {}): CatalogEntry => ({
@@ -80,5 +85,32 @@ describe('dashboard parts', () => {
     expect(paginate(all, '-1', 10).page).toBe(1);
     expect(paginate(all, 'x', 10).page).toBe(1);
     expect(paginate([], null, 10)).toMatchObject({ items: [], page: 1, pages: 1 });
+  });
+});
+
+describe('the receipt as the dashboard reads it', () => {
+  const dir = tempDir();
+  const file = join(dir, 'receipt.json');
+  const receipt = (ids: string[]): Receipt => ({
+    format: RECEIPT_FORMAT,
+    id: 'r-' + ids.join(','),
+    created: '2026-01-02T03:04:05.000Z',
+    bundles: ids,
+    loaded: ids.map((id, i) => ({ id, sequence: i + 1, created: '2026-01-01T00:00:00.000Z', loadedAt: `2026-01-0${i + 2}T00:00:00.000Z` })),
+    artifacts: 1,
+    blobs: [],
+  });
+
+  it('follows a new load, and reports a broken receipt instead of failing', async () => {
+    const reader = new ReceiptReader(file);
+    expect(await reader.read()).toEqual({ receiptFile: file, history: [] });
+    await writeReceipt(file, receipt(['a']));
+    expect((await reader.read()).history.map((b) => b.id)).toEqual(['a']);
+    await writeReceipt(file, receipt(['a', 'b']));
+    expect((await reader.read()).history.map((b) => b.sequence)).toEqual([1, 2]);
+    writeFileSync(file, '{"format":"nope"}\n');
+    const broken = await reader.read();
+    expect(broken.history).toEqual([]);
+    expect(broken.error).toBe('not an airlock receipt');
   });
 });

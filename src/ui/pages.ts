@@ -1,7 +1,6 @@
 // Which view answers which path, and the data each one reads. Reads happen per request: the catalog
 // is the truth, and a store changed by `airlock load` or a push shows on the next page view.
 import type { HttpRequest } from '../http/route.js';
-import { loadHistory, readReceipt, type Receipt } from '../bundle/receipt.js';
 import { upstreamRegistries } from '../kinds/oci/names.js';
 import { fileRows, imageRepos, summarize } from './model.js';
 import { search } from './search.js';
@@ -11,13 +10,13 @@ import type { UiOptions } from './routes.js';
 import { overviewPage } from './views/overview.js';
 import { imagesPage } from './views/images.js';
 import { filesPage } from './views/files.js';
-import { bundlesPage, type BundlesData } from './views/bundles.js';
+import { bundlesPage } from './views/bundles.js';
 import { servicesPage } from './views/services.js';
 import { nodeConfigPage } from './views/nodeconfig.js';
 import { searchPage } from './views/search.js';
-import { existsSync } from 'node:fs';
 import { paginate } from './views/pager.js';
 import type { ConfigPlatforms } from './platforms.js';
+import type { ReceiptReader } from './receipts.js';
 
 export const REPOS_PER_PAGE = 100;
 export const FILES_PER_PAGE = 500;
@@ -25,13 +24,14 @@ export const FILES_PER_PAGE = 500;
 /** The options plus what the dashboard remembers between requests. */
 export interface PageContext extends UiOptions {
   platforms: ConfigPlatforms;
+  receipts: ReceiptReader;
 }
 
 type View = (req: HttpRequest, opts: PageContext) => string | Promise<string>;
 
 const VIEWS: Record<string, View> = {
   '/ui/': async (_req, o) => {
-    const history = await bundleData(o).then((d) => d.history);
+    const history = (await o.receipts.read()).history;
     return overviewPage({ storeRoot: o.store.paths.root, ...summarize(o.store.find({})), lastBundle: history.at(-1), counters: parseCounters(o.metrics()) });
   },
   '/ui/images': async (req, o) => {
@@ -50,7 +50,7 @@ const VIEWS: Record<string, View> = {
     const files = paginate(o.store.find({ kind: 'file', name }), req.query.get('page'), FILES_PER_PAGE);
     return filesPage({ ...files, items: fileRows(files.items, at) }, at.filesRepo, name);
   },
-  '/ui/bundles': async (_req, o) => bundlesPage(await bundleData(o)),
+  '/ui/bundles': async (_req, o) => bundlesPage(await o.receipts.read()),
   '/ui/services': (_req, o) => servicesPage(parseCounters(o.metrics()), o.bound()),
   '/ui/nodeconfig': (_req, o) => nodeConfigPage(nodeConfigFor(o, upstreamRegistries(o.store.find({ kind: 'oci' }).map((e) => e.record.name)))),
   '/ui/search': (req, o) => {
@@ -66,23 +66,11 @@ export async function pageFor(req: HttpRequest, opts: PageContext): Promise<stri
 
 /** `/ui/api/summary`: the overview as JSON, for scripts and monitoring that want more than /metrics. */
 export async function summaryJson(opts: PageContext) {
-  const { history, error } = await bundleData(opts);
+  const { history, error } = await opts.receipts.read();
   return { store: opts.store.paths.root, ...summarize(opts.store.find({})), loaded: history, receiptError: error, counters: parseCounters(opts.metrics()) };
 }
 
 export function searchJson(req: HttpRequest, opts: UiOptions) {
   const q = req.query.get('q') ?? '';
   return { query: q, ...search(opts.store.find({}), q, addressesFor(req, opts)) };
-}
-
-/** The receipt and its history; an unreadable receipt is shown as an error, never a failed page. */
-async function bundleData(o: UiOptions): Promise<BundlesData> {
-  const receiptFile = o.store.paths.receipt;
-  if (!existsSync(receiptFile)) return { receiptFile, history: [] };
-  try {
-    const receipt: Receipt = await readReceipt(receiptFile);
-    return { receiptFile, receipt, history: await loadHistory(receiptFile) };
-  } catch (err) {
-    return { receiptFile, history: [], error: (err as Error).message };
-  }
 }

@@ -8,6 +8,7 @@ import { basicChallenge } from '../http/auth.js';
 import type { StoreView } from '../store/store.js';
 import { ASSETS } from './assets/index.js';
 import { ConfigPlatforms } from './platforms.js';
+import { ReceiptReader } from './receipts.js';
 import { pageFor, searchJson, summaryJson } from './pages.js';
 import type { SiteContext } from './site-view.js';
 import { notFoundPage } from './views/not-found.js';
@@ -31,7 +32,7 @@ const SECURITY_HEADERS = {
 };
 
 export function uiRoutes(options: UiOptions): Route[] {
-  const opts = { ...options, platforms: new ConfigPlatforms(options.store.blobs) };
+  const opts = { ...options, platforms: new ConfigPlatforms(options.store.blobs), receipts: new ReceiptReader(options.store.paths.receipt) };
   const unauthorized = (message: string): HttpResponse => {
     const challenge: Record<string, string> = opts.auth ? { 'www-authenticate': basicChallenge(opts.auth.realm) } : {};
     return { status: 401, headers: { 'content-type': 'text/plain; charset=utf-8', ...challenge }, body: `${message}\n` };

@@ -1,18 +1,11 @@
 // /ui/bundles: the bundles this store loaded (the receipt's `loaded` history, newest first) and the
 // receipt itself, which is carried back to the bastion so the next bundle is a delta.
 import { html } from '../html.js';
-import type { LoadedBundle, Receipt } from '../../bundle/receipt.js';
+import type { LoadedBundle } from '../../bundle/receipt.js';
+import type { ReceiptData } from '../receipts.js';
 import { date, empty, page } from './layout.js';
 
-export interface BundlesData {
-  receiptFile: string;
-  receipt?: Receipt;
-  history: LoadedBundle[];
-  /** Why the receipt could not be read. */
-  error?: string;
-}
-
-export function bundlesPage(d: BundlesData): string {
+export function bundlesPage(d: ReceiptData): string {
   const body = html`${d.error ? html`<p class="error" role="alert">${d.error}</p>` : ''}
 <section aria-labelledby="loaded-h">
 <h2 id="loaded-h">Loaded bundles</h2>
