@@ -107,6 +107,22 @@ describe('airlock kubespray manifest', () => {
     expect(check.stderr).not.toMatch(/CONFIG_INVALID|airlock\.yaml:\d+/);
   });
 
+  it('with --mirror, carries kubespray’s OS packages for that OS as a debs: entry collect accepts', async () => {
+    const out = join(dir, 'with-debs.yaml');
+    const r = await airlock(['kubespray', 'manifest', '--version', '2.31.0', '--os', 'debian-12,ubuntu-24.04', '--mirror', 'debian-12=http://127.0.0.1:9/debian', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    const doc = parse(text) as { debs: { distro: string; keyring: string; packages: string[]; upstream: { url: string } }[] };
+    expect(doc.debs).toHaveLength(1);
+    expect(doc.debs[0]).toMatchObject({ distro: 'debian-12', keyring: '/usr/share/keyrings/debian-archive-keyring.gpg', upstream: { url: 'http://127.0.0.1:9/debian' } });
+    expect(doc.debs[0]!.packages).toEqual(osPackages(loadPreset('2.31.0'), cluster(), targetOs('debian-12')));
+    // The OS without a mirror is named in the header, with the flag that would carry it.
+    expect(text).toMatch(/^# OS packages kubespray installs on ubuntu-24\.04 \(give --mirror ubuntu-24\.04=URL/m);
+    // The manifest loads (its schema checks the debs entry); only the network is missing here.
+    const check = await airlock(['collect', '-f', out, '--store', join(dir, 'debs-store'), '--retries', '1', '--json']);
+    expect(check.stderr).not.toMatch(/CONFIG_INVALID|with-debs\.yaml:\d+/);
+  });
+
   it('refuses an unknown release and a malformed --set with one line each', async () => {
     const unknown = await airlock(['kubespray', 'manifest', '--version', '9.9.9', '--out', join(dir, 'x.yaml')]);
     expect(unknown.code).toBe(2);

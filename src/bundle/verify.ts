@@ -5,6 +5,7 @@ import { AirlockError } from '../core/errors.js';
 import type { Progress } from '../collect/progress.js';
 import { IoPool } from './io-pool.js';
 import { chunkEntries } from './layout.js';
+import { checkSums } from './sums.js';
 import { describeBundle, type BundleRef } from './toc.js';
 import { checkChunkFiles, openBundle, type SignatureStatus, type TrustOptions } from './open-bundle.js';
 
@@ -24,7 +25,7 @@ export interface VerifyReport {
 
 export async function verifyBundle(dir: string, trust: TrustOptions, progress: Progress): Promise<VerifyReport> {
   const { toc, signature } = await openBundle(dir, trust);
-  const bad = await checkChunkFiles(dir, toc);
+  const bad = [...(await checkChunkFiles(dir, toc)), ...(await checkSums(dir, toc))];
   const skip = new Set(bad.map((b) => b.file));
   const entries = chunkEntries(toc);
   const pool = new IoPool();

@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Site } from '../config/site.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { renderChrony } from './chrony.js';
+import { renderApt, type AptRepo } from './apt.js';
 import { KUBESPRAY_REGISTRIES, renderContainerd } from './containerd.js';
 import { renderContainers } from './containers.js';
 import { nodeEndpoints, type NodeEndpoints } from './endpoints.js';
@@ -31,6 +32,8 @@ export interface NodeConfigOptions {
   caPem?: string;
   /** The kubespray release offline.yml is for (its download and image variables); default the newest preset. */
   kubespray?: PresetData;
+  /** APT repositories the store publishes, and the site repository key (armored) that signs them. */
+  apt?: { repos: AptRepo[]; keyArmored?: string };
 }
 
 export function renderNodeConfig(site: Site, opts: NodeConfigOptions = {}): NodeConfig {
@@ -46,6 +49,7 @@ export function renderNodeConfig(site: Site, opts: NodeConfigOptions = {}): Node
     // Unlike containerd these clients have no catch-all mirror: kubespray's default registries are listed too.
     ...renderContainers(endpoints, [...KUBESPRAY_REGISTRIES, ...registries], opts.caPem),
     ...renderChrony(endpoints),
+    ...renderApt(endpoints, opts.apt?.repos ?? [], opts.apt?.keyArmored),
     ...renderResolver(endpoints, notes),
     ...renderKubespray(endpoints, registries, notes, opts.kubespray ?? loadPreset(presetVersions()[0]!)),
   ];

@@ -38,6 +38,12 @@ const CLIENTS = {
   pgrep: 'procps',
   sysctl: 'procps',
   chromium: 'chromium',
+  'apt-ftparchive': 'apt-utils',
+  'dpkg-deb': 'dpkg',
+  gpg: 'gnupg',
+  xz: 'xz-utils',
+  mmdebstrap: 'mmdebstrap',
+  gpgv: 'gpgv',
 };
 
 const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd} || test -x /usr/sbin/${cmd}`], { stdio: 'ignore' }).status === 0;
