@@ -14,6 +14,8 @@ import { RECEIPT_FORMAT, writeReceipt, type Receipt } from '../src/bundle/receip
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from './helpers/tmp.js';
+import { addressesFor, nodeConfigFor } from '../src/ui/site-view.js';
+import { loadSite } from '../src/config/site.js';
 
 const d = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
 const entry = (kind: string, name: string, version: string, blobs: [number, number][], meta: Record<string, unknown> = {}): CatalogEntry => ({
@@ -112,5 +114,30 @@ describe('the receipt as the dashboard reads it', () => {
     const broken = await reader.read();
     expect(broken.history).toEqual([]);
     expect(broken.error).toBe('not an airlock receipt');
+  });
+});
+
+describe('the node configuration the dashboard offers', () => {
+  const dir = tempDir();
+  const siteFile = join(dir, 'site.yaml');
+  writeFileSync(siteFile, 'version: 1\ndomain: airgap.internal\nadmin: { name: admin, address: 10.0.0.5 }\nservices: [ registry, files ]\nhttp: { listen: "0.0.0.0:8080" }\n');
+
+  it('is what nodeconfig renders for the address serve bound, APT repositories and key included', () => {
+    const site = loadSite(siteFile);
+    const ctx = { site, repoKeyArmored: '-----BEGIN PGP PUBLIC KEY BLOCK-----\nx\n', bound: () => ({ url: 'http://0.0.0.0:9090' }) };
+    const r = nodeConfigFor(ctx, { registries: ['quay.io'], aptRepos: [{ name: 'debian', suite: 'bookworm', components: ['main'] }] });
+    const file = (path: string) => r.config!.files.find((f) => f.path === path)?.content;
+    expect(file('etc/apt/sources.list.d/airlock.sources')).toContain('URIs: http://10.0.0.5:9090/apt/debian');
+    expect(file('etc/apt/keyrings/airlock-repo.asc')).toBe(ctx.repoKeyArmored);
+    expect(file('etc/containerd/certs.d/quay.io/hosts.toml')).toContain('http://10.0.0.5:9090');
+    expect(addressesFor({ headers: { host: 'ignored:1' } } as never, ctx)).toEqual({ registry: '10.0.0.5:9090', filesRepo: 'http://10.0.0.5:9090/files' });
+  });
+
+  it('without --site, says where it comes from, and addresses are the ones the browser used', () => {
+    const ctx = { bound: () => ({ url: 'http://0.0.0.0:8080' }) };
+    expect(nodeConfigFor(ctx, { registries: [], aptRepos: [] }).error).toContain('without --site');
+    expect(addressesFor({ headers: { host: 'admin.lan:8080' } } as never, ctx)).toEqual({ registry: 'admin.lan:8080', filesRepo: 'http://admin.lan:8080/files' });
+    // A Host header that is no host is not echoed into references.
+    expect(addressesFor({ headers: { host: 'x"><script>' } } as never, ctx).registry).toBe('0.0.0.0:8080');
   });
 });

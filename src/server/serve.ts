@@ -79,7 +79,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   );
   routes.push(...repoKeyRoutes(signer));
   // The dashboard reads what the listeners bound and what /metrics counts once they exist (at request time).
-  routes.push(...uiRoutes({ store: view, auth, anonymousPull: opts.anonymousPull ?? true, site: opts.site, caPem: opts.caPem, metrics: () => app.metrics.render(), bound: () => ({ url: http.url, ...network?.addresses }) }));
+  routes.push(...uiRoutes({ store: view, auth, anonymousPull: opts.anonymousPull ?? true, site: opts.site, caPem: opts.caPem, repoKeyArmored: signer.publicKeyArmored, metrics: () => app.metrics.render(), bound: () => ({ url: http.url, ...network?.addresses }) }));
   const app = createApp({ routes, log: opts.log });
   const http = await listen(app, { host: opts.host, port: opts.port, log: opts.log, accessLog: opts.accessLog ?? true, tls: opts.tls, limits: httpLimitsOf(opts.site) });
   if (created) opts.log.info({ file: repoKeyFile, fingerprint: signer.fingerprint }, 'made the site repository signing key');

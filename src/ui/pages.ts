@@ -2,6 +2,7 @@
 // is the truth, and a store changed by `airlock load` or a push shows on the next page view.
 import type { HttpRequest } from '../http/route.js';
 import { upstreamRegistries } from '../kinds/oci/names.js';
+import { publishedAptRepos } from '../kinds/deb/nodes.js';
 import { fileRows, imageRepos, summarize } from './model.js';
 import { search } from './search.js';
 import { parseCounters } from './counters.js';
@@ -52,7 +53,10 @@ const VIEWS: Record<string, View> = {
   },
   '/ui/bundles': async (_req, o) => bundlesPage(await o.receipts.read()),
   '/ui/services': (_req, o) => servicesPage(parseCounters(o.metrics()), o.bound()),
-  '/ui/nodeconfig': (_req, o) => nodeConfigPage(nodeConfigFor(o, upstreamRegistries(o.store.find({ kind: 'oci' }).map((e) => e.record.name)))),
+  '/ui/nodeconfig': (_req, o) => {
+    const registries = upstreamRegistries(o.store.find({ kind: 'oci' }).map((e) => e.record.name));
+    return nodeConfigPage(nodeConfigFor(o, { registries, aptRepos: publishedAptRepos(o.store) }));
+  },
   '/ui/search': (req, o) => {
     const q = req.query.get('q') ?? '';
     return searchPage(q, search(o.store.find({}), q, addressesFor(req, o)));

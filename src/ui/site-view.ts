@@ -8,6 +8,7 @@ import { renderNodeConfig, type NodeConfig } from '../nodeconfig/index.js';
 import { nodeEndpoints } from '../nodeconfig/endpoints.js';
 import type { HttpRequest } from '../http/route.js';
 import type { Addresses } from './model.js';
+import type { AptRepo } from '../nodeconfig/apt.js';
 
 /** What serve bound: `http://host:port`, and the DNS/NTP listeners' `host:port`s. */
 export interface Bound {
@@ -20,6 +21,8 @@ export interface SiteContext {
   site?: Site;
   /** The site CA nodes must trust (site.yaml http.tls.ca); needed for node configuration over HTTPS. */
   caPem?: string;
+  /** The public half of the key serve signs APT metadata with: what nodes' Signed-By names. */
+  repoKeyArmored?: string;
   bound(): Bound;
 }
 
@@ -37,10 +40,12 @@ export function addressesFor(req: HttpRequest, ctx: SiteContext): Addresses {
   return { registry: host, filesRepo: `${url.protocol}//${host}/files` };
 }
 
-export function nodeConfigFor(ctx: SiteContext, registries: string[]): { config?: NodeConfig; error?: string } {
+/** What `airlock nodeconfig --store` renders: `registries` the store holds images of, `aptRepos` it publishes. */
+export function nodeConfigFor(ctx: SiteContext, store: { registries: string[]; aptRepos: AptRepo[] }): { config?: NodeConfig; error?: string } {
   if (!ctx.site) return { error: 'airlock serve was started without --site: node configuration is rendered from site.yaml' };
   try {
-    return { config: renderNodeConfig(siteAsBound(ctx.site, ctx.bound()), { registries, caPem: ctx.caPem }) };
+    const apt = { repos: store.aptRepos, keyArmored: ctx.repoKeyArmored };
+    return { config: renderNodeConfig(siteAsBound(ctx.site, ctx.bound()), { registries: store.registries, apt, caPem: ctx.caPem }) };
   } catch (err) {
     if (err instanceof AirlockError) return { error: `${err.message}${err.hint ? ` (${err.hint})` : ''}` };
     throw err;
