@@ -72,11 +72,13 @@ describe('dashboard parts', () => {
       entry('oci', 'registry.k8s.io/pause', '3.10', [[8, 1]], { digest: d(8), mediaType: 'x', size: 1 }),
       entry('file', 'dl.k8s.io/release/kubeadm', '', [[0xbeef09, 1]]),
     ];
-    const at = { registry: 'reg.internal:8080', filesRepo: 'http://files.internal:8080/files' };
+    entries.push({ ...entry('deb', 'debian/curl', '7.88.1-10', [[0xdeb, 1]], { repo: 'debian', filename: 'pool/main/c/curl/curl_7.88.1-10_amd64.deb' }) });
+    const at = { registry: 'reg.internal:8080', origin: 'http://files.internal:8080', filesRepo: 'http://files.internal:8080/files' };
     expect(search(entries, 'TEAM v2', at).hits.map((h) => h.use)).toEqual(['reg.internal:8080/127.0.0.1_5000/team/app:v2']);
     expect(search(entries, 'k8s.io', at).total).toBe(2);
     expect(search(entries, d(0xbeef09).slice(-8), at).hits[0]!.use).toBe('http://files.internal:8080/files/dl.k8s.io/release/kubeadm');
     expect(search(entries, 'pause nothing', at).total).toBe(0);
+    expect(search(entries, 'curl 7.88', at).hits[0]!.use).toBe('http://files.internal:8080/apt/debian/pool/main/c/curl/curl_7.88.1-10_amd64.deb');
     expect(search(entries, '   ', at).total).toBe(0);
   });
 
@@ -130,13 +132,13 @@ describe('the node configuration the dashboard offers', () => {
     expect(file('etc/apt/sources.list.d/airlock.sources')).toContain('URIs: http://10.0.0.5:9090/apt/debian');
     expect(file('etc/apt/keyrings/airlock-repo.asc')).toBe(ctx.repoKeyArmored);
     expect(file('etc/containerd/certs.d/quay.io/hosts.toml')).toContain('http://10.0.0.5:9090');
-    expect(addressesFor({ headers: { host: 'ignored:1' } } as never, ctx)).toEqual({ registry: '10.0.0.5:9090', filesRepo: 'http://10.0.0.5:9090/files' });
+    expect(addressesFor({ headers: { host: 'ignored:1' } } as never, ctx)).toEqual({ registry: '10.0.0.5:9090', origin: 'http://10.0.0.5:9090', filesRepo: 'http://10.0.0.5:9090/files' });
   });
 
   it('without --site, says where it comes from, and addresses are the ones the browser used', () => {
     const ctx = { bound: () => ({ url: 'http://0.0.0.0:8080' }) };
     expect(nodeConfigFor(ctx, { registries: [], aptRepos: [] }).error).toContain('without --site');
-    expect(addressesFor({ headers: { host: 'admin.lan:8080' } } as never, ctx)).toEqual({ registry: 'admin.lan:8080', filesRepo: 'http://admin.lan:8080/files' });
+    expect(addressesFor({ headers: { host: 'admin.lan:8080' } } as never, ctx)).toEqual({ registry: 'admin.lan:8080', origin: 'http://admin.lan:8080', filesRepo: 'http://admin.lan:8080/files' });
     // A Host header that is no host is not echoed into references.
     expect(addressesFor({ headers: { host: 'x"><script>' } } as never, ctx).registry).toBe('0.0.0.0:8080');
   });

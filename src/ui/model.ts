@@ -10,6 +10,8 @@ import { pullReference } from '../kinds/oci/names.js';
 /** Where nodes reach this server: the registry for pull references, files_repo for file URLs. */
 export interface Addresses {
   registry: string;
+  /** `http://files.airgap.internal:8080`: where files (`/files/`) and APT repositories (`/apt/`) are. */
+  origin: string;
   filesRepo: string;
 }
 

@@ -42,5 +42,9 @@ function hitOf({ record }: CatalogEntry, at: Addresses): SearchHit {
     return { ...base, href: `/ui/images?name=${encodeURIComponent(record.name)}#${anchorOf('image', record.name)}`, use: pullReference(record.name, version, at.registry) };
   }
   if (record.kind === 'file') return { ...base, href: `/ui/files?name=${encodeURIComponent(record.name)}#${anchorOf('file', record.name)}`, use: `${at.filesRepo}/${record.name}` };
+  const deb = record.meta as { repo?: unknown; filename?: unknown };
+  if (record.kind === 'deb' && typeof deb.repo === 'string' && typeof deb.filename === 'string') {
+    return { ...base, href: `/ui/#kind-deb`, use: `${at.origin}/apt/${deb.repo}/${deb.filename}` };
+  }
   return { ...base, href: `/ui/#kind-${encodeURIComponent(record.kind)}` };
 }

@@ -32,12 +32,12 @@ export function addressesFor(req: HttpRequest, ctx: SiteContext): Addresses {
   const bound = ctx.bound();
   if (ctx.site) {
     const endpoints = safely(() => nodeEndpoints(siteAsBound(ctx.site!, bound)));
-    if (endpoints) return { registry: endpoints.registry, filesRepo: `${endpoints.filesUrl}/files` };
+    if (endpoints) return { registry: endpoints.registry, origin: endpoints.filesUrl, filesRepo: `${endpoints.filesUrl}/files` };
   }
   const url = new URL(bound.url);
   const header = String(req.headers.host ?? '');
   const host = HOST_HEADER.test(header) ? header : url.host;
-  return { registry: host, filesRepo: `${url.protocol}//${host}/files` };
+  return { registry: host, origin: `${url.protocol}//${host}`, filesRepo: `${url.protocol}//${host}/files` };
 }
 
 /** What `airlock nodeconfig --store` renders: `registries` the store holds images of, `aptRepos` it publishes. */

@@ -6,7 +6,7 @@ import type { Counters } from '../counters.js';
 import { count, date, empty, page, size } from './layout.js';
 
 const KIND_VIEW: Record<string, string> = { oci: '/ui/images', file: '/ui/files' };
-const KIND_LABEL: Record<string, string> = { oci: 'Images (OCI manifests)', file: 'Files' };
+const KIND_LABEL: Record<string, string> = { oci: 'Images (OCI manifests)', file: 'Files', deb: 'Debian packages', 'deb-repo': 'APT repositories declared', 'deb-suite': 'APT suites published' };
 
 export interface OverviewData {
   storeRoot: string;
