@@ -37,6 +37,7 @@ const CLIENTS = {
   gzip: 'gzip',
   pgrep: 'procps',
   sysctl: 'procps',
+  chromium: 'chromium',
   'apt-ftparchive': 'apt-utils',
   'dpkg-deb': 'dpkg',
   gpg: 'gnupg',

@@ -75,7 +75,7 @@ async function checkBeforeWriting(o: ClusterFlags & { server?: string; json?: bo
   }
 }
 
-function readCa(file: string): string {
+export function readCa(file: string): string {
   try {
     const pem = readFileSync(file, 'utf8');
     if (pem.includes('-----BEGIN CERTIFICATE-----')) return pem;
