@@ -17,7 +17,7 @@ describe('airlock demo', () => {
     child.kill('SIGTERM');
     if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
   });
-  const result = firstJson<{ url: string; dns: string; ntp: string; store: string; tryLines: string[] }>(child);
+  const result = firstJson<{ url: string; dashboard: string; dns: string; ntp: string; store: string; tryLines: string[] }>(child);
 
   it('collects, packs, verifies and loads the samples with no network, and serves them', async () => {
     const r = await result;
@@ -27,6 +27,10 @@ describe('airlock demo', () => {
     expect(ls.filter((a: { kind: string }) => a.kind === 'oci').length).toBeGreaterThan(0);
     const health = await run('curl', ['-sf', `${r.url}/healthz`]);
     expect(health.stdout).toContain('ok');
+    // The dashboard is the first thing it names, and it answers.
+    expect(r.dashboard).toBe(`${r.url}/ui/`);
+    const page = await run('curl', ['-sf', r.dashboard]);
+    expect(page.stdout).toContain('<html');
   });
 
   it('its try-lines work: a file with curl, the image with skopeo', async () => {

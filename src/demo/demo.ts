@@ -45,6 +45,8 @@ export interface DemoOptions {
 export interface DemoResult {
   dir: string;
   url: string;
+  /** The admin server's web page. */
+  dashboard: string;
   dns: string;
   ntp: string;
   bundle: string;
@@ -130,5 +132,5 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     { tool: 'airlock', line: `${airlock} store ls --store ${store}` },
     { tool: 'airlock', line: `${airlock} verify ${join(dir, 'bundle')} --pubkey ${join(dir, 'site.pub')}` },
   ];
-  return { dir, url: server.url, dns: dns.host, ntp: ntp.host, bundle: join(dir, 'bundle'), store, tryLines, server };
+  return { dir, url: server.url, dashboard: `${server.url}/ui/`, dns: dns.host, ntp: ntp.host, bundle: join(dir, 'bundle'), store, tryLines, server };
 }

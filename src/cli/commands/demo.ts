@@ -45,8 +45,12 @@ export function register(program: Command): void {
     });
 }
 
-function text(r: { dir: string; store: string }, tries: string[], opts: { serve: boolean; temporary: boolean }): string {
+function text(r: { dir: string; store: string; dashboard: string }, tries: string[], opts: { serve: boolean; temporary: boolean }): string {
   const where = opts.temporary ? `${r.dir} (removed when the demo stops; --keep keeps it)` : r.dir;
   if (!opts.serve) return ['', `Done; the server has stopped (--no-serve). Work directory: ${opts.temporary ? `${r.dir}, removed` : r.dir}`].join('\n');
-  return ['', 'Try:', ...tries.map((l) => (l ? `  ${l}` : '')), '', `Work directory: ${where}`, 'Ctrl-C stops the server.'].join('\n');
+  return [
+    '',
+    `Dashboard: ${r.dashboard}   (what is stored, pull references, kubespray URLs, bundles, DNS/NTP/HTTP counters, node config)`,
+    '',
+    'Try:', ...tries.map((l) => (l ? `  ${l}` : '')), '', `Work directory: ${where}`, 'Ctrl-C stops the server.'].join('\n');
 }
