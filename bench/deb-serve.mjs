@@ -7,18 +7,16 @@
 //
 // The store is the one test/deb-clean-target.test.ts collects (kubespray's Debian 12 list, repo
 // debian-12); run that test once first. Needs `npm run build`, nginx and wrk. Prints a markdown table.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createServer } from 'node:net';
+import { freePort, startNginx, waitFor, wrk } from './lib.mjs';
 
 const { values: args } = parseArgs({ options: { store: { type: 'string', default: '/var/cache/airlock-test/deb-store' }, seconds: { type: 'string', default: '3' } } });
 if (!existsSync(join(args.store, 'oci-layout'))) throw new Error(`no store at ${args.store}: run test/deb-clean-target.test.ts once`);
 const dir = mkdtempSync(join(tmpdir(), 'airlock-bench-deb-'));
-const freePort = () => new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); }); });
-const waitFor = async (url) => { for (let i = 0; i < 100; i++) { try { if ((await fetch(url)).status < 500) return; } catch {} await new Promise((r) => setTimeout(r, 100)); } throw new Error(`${url} did not come up`); };
 
 const bin = new URL('../bin/airlock.js', import.meta.url).pathname;
 const airlockPort = await freePort();
@@ -42,24 +40,16 @@ try {
     mkdirSync(dirname(join(dir, 'www', p)), { recursive: true });
     writeFileSync(join(dir, 'www', p), bytes);
   }
-  const nginxPort = await freePort();
-  mkdirSync(join(dir, 'nginx', 'logs'), { recursive: true });
-  writeFileSync(join(dir, 'nginx', 'nginx.conf'), `worker_processes 1; error_log ${dir}/nginx/logs/error.log; pid ${dir}/nginx/nginx.pid;
-events { worker_connections 1024; }
-http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 100000;
-  client_body_temp_path ${dir}/nginx/t1; proxy_temp_path ${dir}/nginx/t2; fastcgi_temp_path ${dir}/nginx/t3; uwsgi_temp_path ${dir}/nginx/t4; scgi_temp_path ${dir}/nginx/t5;
-  server { listen 127.0.0.1:${nginxPort}; root ${dir}/www; } }`);
-  const nginx = spawn('nginx', ['-p', join(dir, 'nginx'), '-c', join(dir, 'nginx', 'nginx.conf'), '-g', 'daemon off;'], { stdio: 'ignore' });
+  const { port: nginxPort, process: nginx } = await startNginx(dir, join(dir, 'www'));
   try {
     await waitFor(`http://127.0.0.1:${nginxPort}/${paths[1]}`);
-    const wrk = (url, c) => Number(/Requests\/sec:\s+([\d.]+)/.exec(execFileSync('wrk', ['-t1', `-c${c}`, `-d${args.seconds}s`, url], { encoding: 'utf8' }))[1]);
     console.log(`\nmachine: ${cpus().length} × ${cpus()[0].model}, node ${process.version}; wrk -t1 -d${args.seconds}s on loopback; nginx 1 worker, sendfile on, access_log off; airlock access log off\n`);
     console.log('| path | connections | airlock req/s | nginx req/s | ratio |');
     console.log('|---|---|---|---|---|');
     for (const p of paths) {
       for (const c of [1, 32]) {
-        const a = wrk(`${base}/${p}`, c);
-        const n = wrk(`http://127.0.0.1:${nginxPort}/${p}`, c);
+        const a = wrk(`${base}/${p}`, c, args.seconds).rps;
+        const n = wrk(`http://127.0.0.1:${nginxPort}/${p}`, c, args.seconds).rps;
         console.log(`| ${p.replace(/[a-f0-9]{64}/, '<sha256>').replace('apt/debian-12/', '')} | ${c} | ${a.toFixed(0)} | ${n.toFixed(0)} | ${(a / n).toFixed(2)}× |`);
       }
     }

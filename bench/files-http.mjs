@@ -10,10 +10,10 @@
 // Needs `npm run build`, nginx and wrk (Debian packages). Prints a markdown table.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { freePort, startNginx, waitFor, wrk } from './lib.mjs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createServer } from 'node:net';
 import { Store } from '../dist/store/store.js';
 import { sampleBytes } from '../dist/demo/sample-upstream.js';
 
@@ -38,8 +38,6 @@ for (const f of files) {
 }
 store.close();
 
-const freePort = () => new Promise((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); }); });
-const waitFor = async (url) => { for (let i = 0; i < 100; i++) { try { if ((await fetch(url)).status < 500) return; } catch {} await new Promise((r) => setTimeout(r, 100)); } throw new Error(`${url} did not come up`); };
 
 const bin = new URL('../bin/airlock.js', import.meta.url).pathname;
 const tls = join(dir, 'tls');
@@ -50,32 +48,17 @@ if (args.tls) {
 const tlsArgs = args.tls ? ['--tls-cert', join(tls, 'server.crt'), '--tls-key', join(tls, 'server.key')] : [];
 const airlockPort = await freePort();
 const airlock = spawn(process.execPath, [bin, 'serve', '--store', join(dir, 'store'), '--listen', `127.0.0.1:${airlockPort}`, '--no-access-log', ...tlsArgs], { stdio: 'ignore', env: { ...process.env, AIRLOCK_LOG_LEVEL: 'warn' } });
-const nginxPort = await freePort();
-mkdirSync(join(dir, 'nginx', 'logs'), { recursive: true });
-writeFileSync(join(dir, 'nginx', 'nginx.conf'), `worker_processes 1; error_log ${dir}/nginx/logs/error.log; pid ${dir}/nginx/nginx.pid;
-events { worker_connections 1024; }
-http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 100000;
-  client_body_temp_path ${dir}/nginx/t1; proxy_temp_path ${dir}/nginx/t2; fastcgi_temp_path ${dir}/nginx/t3; uwsgi_temp_path ${dir}/nginx/t4; scgi_temp_path ${dir}/nginx/t5;
-  server { listen 127.0.0.1:${nginxPort}${args.tls ? ` ssl; ssl_certificate ${tls}/server.crt; ssl_certificate_key ${tls}/server.key` : ''}; root ${dir}/www; } }`);
-const nginx = spawn('nginx', ['-p', join(dir, 'nginx'), '-c', join(dir, 'nginx', 'nginx.conf'), '-g', 'daemon off;'], { stdio: 'ignore' });
+const { port: nginxPort, process: nginx } = await startNginx(dir, join(dir, 'www'), args.tls ? { cert: join(tls, 'server.crt'), key: join(tls, 'server.key') } : undefined);
 await waitFor(`${scheme}://127.0.0.1:${airlockPort}/healthz`);
 await waitFor(`${scheme}://127.0.0.1:${nginxPort}/files/${files[0].path}`);
-
-function wrk(url, connections) {
-  const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${args.seconds}s`, url], { encoding: 'utf8' });
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]);
-  const m = /Transfer\/sec:\s+([\d.]+)(\w+)/.exec(out);
-  const unit = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }[m[2]];
-  return { rps, bytesPerSec: Number(m[1]) * unit };
-}
 
 console.log(`\nmachine: ${cpus().length} × ${cpus()[0].model}, node ${process.version}; wrk -t1 -d${args.seconds}s on loopback, ${args.tls ? 'HTTPS (same ECDSA P-256 certificate for both)' : 'plain HTTP'}; nginx 1 worker, sendfile on, access_log off; airlock access log off\n`);
 console.log('| file | connections | airlock req/s | nginx req/s | airlock MiB/s | nginx MiB/s | ratio airlock/nginx |');
 console.log('|---|---|---|---|---|---|---|');
 for (const f of files) {
   for (const c of [1, 32]) {
-    const a = wrk(`${scheme}://127.0.0.1:${airlockPort}/files/${f.path}`, c);
-    const n = wrk(`${scheme}://127.0.0.1:${nginxPort}/files/${f.path}`, c);
+    const a = wrk(`${scheme}://127.0.0.1:${airlockPort}/files/${f.path}`, c, args.seconds);
+    const n = wrk(`${scheme}://127.0.0.1:${nginxPort}/files/${f.path}`, c, args.seconds);
     console.log(`| ${f.size >= 1 << 20 ? f.size / (1 << 20) + ' MiB' : f.size / 1024 + ' KiB'} | ${c} | ${a.rps.toFixed(0)} | ${n.rps.toFixed(0)} | ${(a.bytesPerSec / 2 ** 20).toFixed(0)} | ${(n.bytesPerSec / 2 ** 20).toFixed(0)} | ${(a.rps / n.rps).toFixed(2)}× |`);
   }
 }
