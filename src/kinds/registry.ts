@@ -2,6 +2,7 @@
 import type { AnyKind } from './kind.js';
 import { fileKind } from './file/index.js';
 import { ociKind } from './oci/index.js';
+import { gomodKind } from './gomod/index.js';
 
-export const KINDS: readonly AnyKind[] = [fileKind, ociKind];
+export const KINDS: readonly AnyKind[] = [fileKind, ociKind, gomodKind];
 
