@@ -1,5 +1,6 @@
 // Request paths of the GOPROXY protocol under /go/: `<module>/@v/list`, `<module>/@v/<version>.info|.mod|.zip`
 // and `<module>/@latest`, module and version in Go's case-encoding. Parsing only; no store access.
+import { decodePathSegments } from '../../http/safe-path.js';
 import { modulePathProblem, unescapeModule } from './escape.js';
 
 export const GO_PREFIX = '/go/';
@@ -11,7 +12,13 @@ export type GoRequest =
 /** The request a path names, or undefined when it is not one (answered 404, so GOPROXY=a,b falls through). */
 export function parseGoPath(rawPath: string): GoRequest | undefined {
   if (!rawPath.startsWith(GO_PREFIX)) return undefined;
-  const rest = rawPath.slice(GO_PREFIX.length);
+  let rest: string;
+  try {
+    // `go` percent-encodes the "!" of case-encoding; dot-dot and encoded slashes are refused here.
+    rest = decodePathSegments(rawPath.slice(GO_PREFIX.length)).join('/');
+  } catch {
+    return undefined;
+  }
   if (rest.endsWith('/@latest')) return withPath(rest.slice(0, -'/@latest'.length), { what: 'latest' });
   const at = rest.lastIndexOf('/@v/');
   if (at < 0) return undefined;
