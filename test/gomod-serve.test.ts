@@ -116,6 +116,21 @@ describe('gomod: collect, pack, load, serve to go', () => {
     expect(bad.body.toString()).toMatch(/not under corp.example\/other@v0.1.0\//);
   });
 
+  it('nodeconfig renders a Go environment that go reads and downloads with', async () => {
+    const host = new URL(server.url).host;
+    writeFileSync(join(dir, 'site.yaml'), `domain: airgap.internal\nadmin: { name: admin, address: 127.0.0.1 }\nhttp: { listen: "${host}" }\n`);
+    await ok(['nodeconfig', '--site', join(dir, 'site.yaml'), '--out', join(dir, 'node')]);
+    const profile = join(dir, 'node', 'etc/profile.d/airlock-go.sh');
+    expect(readFileSync(profile, 'utf8')).toMatch(/checksum-database verification is OFF/);
+    const env: Record<string, string> = { ...goEnv(), GOPROXY: '', GOSUMDB: '', GOFLAGS: '-modcacherw', GOMODCACHE: join(dir, 'mc2') };
+    const r = await run('sh', ['-c', `. "${profile}" && go env GOPROXY GOSUMDB && go mod download -json example.com/c@v1.1.0`], { cwd: join(dir, 'app'), env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n').slice(0, 2)).toEqual([`${server.url}/go,off`, 'off']);
+    expect(JSON.parse(r.stdout.split('\n').slice(2).join('\n')).Error).toBeUndefined();
+    const envd = readFileSync(join(dir, 'node', 'etc/environment.d/60-airlock-go.conf'), 'utf8');
+    expect(envd).toMatch(/^GOTOOLCHAIN=local$/m);
+  });
+
   it('answers unknown modules with a fast 404 so GOPROXY lists fall through', async () => {
     for (const p of ['/go/example.com/none/@v/list', '/go/example.com/a/@v/v9.9.9.info', '/go/example.com/none/@latest', '/go/Bad/@v/list']) {
       expect((await curl(`${server.url}${p}`)).status, p).toBe(404);

@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Site } from '../config/site.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { renderChrony } from './chrony.js';
+import { renderGo } from './go.js';
 import { KUBESPRAY_REGISTRIES, renderContainerd } from './containerd.js';
 import { renderContainers } from './containers.js';
 import { nodeEndpoints, type NodeEndpoints } from './endpoints.js';
@@ -46,6 +47,7 @@ export function renderNodeConfig(site: Site, opts: NodeConfigOptions = {}): Node
     // Unlike containerd these clients have no catch-all mirror: kubespray's default registries are listed too.
     ...renderContainers(endpoints, [...KUBESPRAY_REGISTRIES, ...registries], opts.caPem),
     ...renderChrony(endpoints),
+    ...renderGo(endpoints),
     ...renderResolver(endpoints, notes),
     ...renderKubespray(endpoints, registries, notes, opts.kubespray ?? loadPreset(presetVersions()[0]!)),
   ];
