@@ -34,6 +34,8 @@ async function answer(req: HttpRequest, r: GoRequest, { store }: ServeOptions): 
   if (r.what === 'list') {
     // Go proxies list tagged versions only; pseudo-versions are fetched by name.
     const versions = wholeVersions(records).filter((v) => !isPseudoVersion(v)).sort(compareVersions);
+    // Only go.mod files carried: nothing to offer, so let the next proxy in GOPROXY answer.
+    if (versions.length === 0) return undefined;
     return text(200, versions.map((v) => `${v}\n`).join(''), { 'cache-control': 'no-cache' });
   }
   if (r.what === 'latest') {
