@@ -1,6 +1,6 @@
 // Collecting `go:` entries through the CLI: a main go.mod (go 1.16: unpruned, with exclude), the lock
 // and `collect --locked` against a changed upstream, and the one-line errors for bad entries.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { airlock } from './helpers/cli.js';
@@ -8,7 +8,6 @@ import { okJson } from './helpers/pipeline.js';
 import { tempDir } from './helpers/tmp.js';
 import { moduleZip, serveTree, writeProxyTree } from './helpers/go-fixtures.js';
 import { MODULES } from './helpers/go-graph.js';
-import { readFileSync } from 'node:fs';
 
 describe('gomod collect', () => {
   const dir = tempDir('airlock-gomod-collect-');
@@ -32,6 +31,18 @@ describe('gomod collect', () => {
     expect(built(join(dir, 'main.lock'))).toEqual([
       'example.com/a@v1.1.0', 'example.com/b@v1.0.0', 'example.com/c@v1.1.0', 'example.com/d@v1.0.0', 'example.com/old@v1.0.0', 'example.com/x@v1.0.0', 'github.com/Upper/Kase@v1.0.0',
     ]);
+  });
+
+  it('follows replace directives to other module versions and says when a local directory is not carried', async () => {
+    writeFileSync(join(dir, 'replaced.mod'), 'module example.com/app\n\ngo 1.17\n\nrequire (\n\texample.com/a v1.1.0\n\texample.com/c v1.1.0\n\texample.com/old v1.0.0 // indirect\n)\n\nreplace example.com/c v1.1.0 => example.com/c v1.0.0\n\nreplace example.com/b => ../b\n');
+    const file = manifest('replaced.yaml', '    gomod: ./replaced.mod\n');
+    const r = await airlock(['collect', '-f', file, '--store', join(dir, 's6'), '--lock', join(dir, 'replaced.lock'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const whole = built(join(dir, 'replaced.lock'));
+    expect(whole).toContain('example.com/c@v1.0.0');
+    expect(whole).not.toContain('example.com/c@v1.1.0');
+    expect(whole.filter((m) => m.startsWith('example.com/b@'))).toEqual([]);
+    expect(r.stderr).toMatch(/local directories/);
   });
 
   it('collect --locked fetches exactly the lock, and refuses an upstream zip that changed', async () => {
