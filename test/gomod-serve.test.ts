@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, startServe } from './helpers/cli.js';
+import { Store } from '../src/store/store.js';
 import { curl, ok, okJson } from './helpers/pipeline.js';
 import { tempDir } from './helpers/tmp.js';
 import { htpasswdFile } from './helpers/oci-servers.js';
@@ -69,6 +70,15 @@ describe('gomod: collect, pack, load, serve to go', () => {
     expect(docs.map((d) => [d.Path, d.Version, d.Error])).toEqual([['example.com/a', 'v1.1.0', undefined], ['github.com/Upper/Kase', 'v1.0.0', undefined]]);
     const lock = JSON.parse(readFileSync(join(dir, 'airlock.lock'), 'utf8'));
     for (const d of docs) expect(lock.entries.go[0].buildList.find((b: { path: string; version: string }) => b.path === d.Path && b.version === d.Version).h1).toBe(d.Sum);
+    const store = await Store.open(join(dir, 'admin'));
+    try {
+      for (const d of docs) {
+        const meta = store.find({ kind: 'gomod', name: d.Path, version: d.Version, platform: '' })[0]?.record.meta;
+        expect(meta).toMatchObject({ h1: d.Sum, modH1: d.GoModSum });
+      }
+    } finally {
+      store.close();
+    }
   });
 
   it('go build of a module whose whole dependency graph came from airlock', async () => {
@@ -86,7 +96,7 @@ describe('gomod: collect, pack, load, serve to go', () => {
     expect((await curl(url, ['-X', 'PUT', '-u', 'dev:wrong', '--data-binary', `@${zipFile}`])).status).toBe(401);
     const put = await curl(url, ['-X', 'PUT', '-u', 'dev:pw', '--data-binary', `@${zipFile}`]);
     expect(put.status, put.body.toString()).toBe(201);
-    expect((await curl(url, ['-X', 'PUT', '-u', 'dev:pw', '--data-binary', `@${zipFile}`])).status).toBe(409);
+    expect((await curl(url, ['-X', 'POST', '-u', 'dev:pw', '--data-binary', `@${zipFile}`])).status).toBe(409);
     const doc = JSON.parse(await go(['mod', 'download', '-json', 'corp.example/Tools@v0.1.0'])) as { Sum: string };
     expect(doc.Sum).toBe(JSON.parse(put.body.toString()).h1);
     const bad = await curl(`${server.url}/go/corp.example/other/@v/v0.1.0.zip`, ['-X', 'PUT', '-u', 'dev:pw', '--data-binary', `@${zipFile}`]);

@@ -17,8 +17,8 @@ const notFound = (what: string): HttpResponse => text(404, `not found: ${what}\n
 export function goRoutes(opts: ServeOptions): Route[] {
   const uploads = new GoUploads(opts);
   const handle = async (req: HttpRequest): Promise<HttpResponse | undefined> => {
-    if (req.method === 'PUT') return uploads.put(req);
-    if (req.method !== 'GET' && req.method !== 'HEAD') return { status: 405, headers: { allow: 'GET, HEAD, PUT' } };
+    if (req.method === 'PUT' || req.method === 'POST') return uploads.put(req);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return { status: 405, headers: { allow: 'GET, HEAD, PUT, POST' } };
     const denied = await readDenied(req, opts);
     if (denied) return denied;
     const parsed = parseGoPath(req.rawPath);

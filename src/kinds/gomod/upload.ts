@@ -1,4 +1,4 @@
-// Uploads of in-house module versions: `PUT /go/<module>/@v/<version>.zip` with the module zip as the body,
+// Uploads of in-house module versions: `PUT` (or `POST`) `/go/<module>/@v/<version>.zip` with the module zip as the body,
 // authenticated like registry pushes (--htpasswd). The .mod is the zip's own go.mod (what `go` checks
 // it against) and the .info is {Version, Time: now}. A version that exists is never replaced: 409.
 import type { Readable } from 'node:stream';
@@ -27,7 +27,7 @@ export class GoUploads {
     const user = await auth.check(req.headers.authorization);
     if (!user) return text(401, user === null ? 'invalid credentials\n' : 'authentication required\n', { 'www-authenticate': basicChallenge(auth.realm) });
     const target = parseGoPath(req.rawPath);
-    if (!target || target.what !== 'zip') return text(400, 'upload a module zip with PUT /go/<module>/@v/<version>.zip\n');
+    if (!target || target.what !== 'zip') return text(400, 'upload a module zip with PUT (or POST) /go/<module>/@v/<version>.zip\n');
     const problem = versionProblem(target.path, target.version);
     if (problem) return text(400, `${problem}\n`);
     const key = `${target.path}@${target.version}`;
