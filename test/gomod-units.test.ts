@@ -138,3 +138,18 @@ describe('GOPROXY paths and upload rules', () => {
     expect(versionProblem('example.com/a', 'v1.0')).toMatch(/full/);
   });
 });
+
+describe('module zips', () => {
+  it('hashes like dirhash Hash1 and refuses entries that inflate past their declared size', async () => {
+    const { makeZip } = await import('./helpers/go-fixtures.js');
+    const { bufferAccess, hashZip, zipEntries } = await import('../src/kinds/gomod/zip.js');
+    const { createHash } = await import('node:crypto');
+    const zip = bufferAccess(makeZip({ 'm@v1.0.0/b.go': 'package b\n', 'm@v1.0.0/a.go': 'package a\n' }));
+    const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+    const lines = `${sha('package a\n')}  m@v1.0.0/a.go\n${sha('package b\n')}  m@v1.0.0/b.go\n`;
+    expect(await hashZip(zip, await zipEntries(zip))).toBe(`h1:${createHash('sha256').update(lines).digest('base64')}`);
+    const entries = await zipEntries(zip);
+    await expect(hashZip(zip, entries.map((e) => ({ ...e, size: 3 })))).rejects.toThrow(/inflates past/);
+    await expect(zipEntries(bufferAccess(Buffer.from('not a zip')))).rejects.toThrow(/not a zip/);
+  });
+});

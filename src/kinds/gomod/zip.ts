@@ -7,6 +7,9 @@ import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { createInflateRaw } from 'node:zlib';
 
+/** Go's cap on a module's unpacked size (golang.org/x/mod/zip MaxZipFile). */
+export const MAX_UNZIPPED = 500 << 20;
+
 export interface RandomAccess {
   size: number;
   read(position: number, length: number): Promise<Buffer>;
@@ -81,7 +84,10 @@ export async function* entryData(zip: RandomAccess, e: ZipEntry): AsyncGenerator
   if (e.method !== 8) throw new ZipError(`${e.name}: compression method ${e.method} is not supported (Go writes stored or deflate)`);
   const inflate = createInflateRaw();
   const feed = (async () => {
-    for await (const chunk of raw()) if (!inflate.write(chunk)) await new Promise((r) => inflate.once('drain', r));
+    for await (const chunk of raw()) {
+      if (inflate.destroyed) return; // the reader stopped early (a size limit): stop feeding
+      if (!inflate.write(chunk)) await new Promise((r) => (inflate.once('drain', r), inflate.once('close', r)));
+    }
     inflate.end();
   })();
   feed.catch((err: Error) => inflate.destroy(err));
@@ -101,12 +107,18 @@ export async function readEntry(zip: RandomAccess, e: ZipEntry, limit: number): 
 
 /** Go's dirhash Hash1 of a module zip: what go.sum records as `<module> <version> h1:…`. */
 export async function hashZip(zip: RandomAccess, entries: ZipEntry[]): Promise<string> {
+  const total = entries.reduce((sum, e) => sum + e.size, 0);
+  if (total > MAX_UNZIPPED) throw new ZipError(`unpacks to ${total} bytes, over Go's limit of ${MAX_UNZIPPED}`);
   const lines: string[] = [];
   for (const e of [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (e.name.includes('\n')) throw new ZipError(`entry name ${JSON.stringify(e.name)} contains a newline`);
     const h = createHash('sha256');
     let n = 0;
-    for await (const chunk of entryData(zip, e)) (h.update(chunk), (n += chunk.length));
+    for await (const chunk of entryData(zip, e)) {
+      // Stop a zip bomb at its declared size instead of inflating it all.
+      if ((n += chunk.length) > e.size) throw new ZipError(`${e.name}: inflates past the ${e.size} bytes the directory says`);
+      h.update(chunk);
+    }
     if (n !== e.size) throw new ZipError(`${e.name}: ${n} bytes where the directory says ${e.size}`);
     lines.push(`${h.digest('hex')}  ${e.name}\n`);
   }
