@@ -58,13 +58,17 @@ describe('gomod collect', () => {
 
   it('names the problem in one line for bad entries and missing modules', async () => {
     const noVersion = await airlock(['collect', '-f', manifest('nov.yaml', '    modules: [example.com/a]\n'), '--store', join(dir, 's5')]);
-    expect(noVersion.code).toBe(2);
+    expect(noVersion.code, noVersion.stderr).toBe(2);
     expect(noVersion.stderr).toMatch(/nov\.yaml:\d+:\d+.*names no version/);
-    const sumdb = await airlock(['collect', '-f', manifest('sumdb.yaml', '    modules: [example.com/a@v1.1.0]\n    sumdb: true\n'), '--store', join(dir, 's5')]);
-    expect(sumdb.code).toBe(2);
-    expect(sumdb.stderr).toMatch(/sumdb: true .* not implemented/);
+    const sumdb = await airlock(['collect', '-f', manifest('sumdb.yaml', '    modules: [example.com/a@v1.1.0]\n    sumdb: sum.example+0000+abc\n'), '--store', join(dir, 's5')]);
+    expect(sumdb.code, sumdb.stderr).toBe(2);
+    expect(sumdb.stderr).toMatch(/sumdb\.yaml:\d+:\d+.*not a checksum-database verifier key/);
+    // sumdb: true means sum.golang.org, which this fixture proxy does not serve: a one-line fetch error.
+    const noDb = await airlock(['collect', '-f', manifest('nodb.yaml', '    modules: [example.com/c@v1.1.0]\n    sumdb: true\n'), '--store', join(dir, 's5')]);
+    expect(noDb.code, noDb.stderr).toBe(5);
+    expect(noDb.stderr).toMatch(/sumdb\/sum\.golang\.org\/lookup\/example\.com\/c@v1\.1\.0: HTTP 404/);
     const missing = await airlock(['collect', '-f', manifest('missing.yaml', '    modules: [example.com/nope@v1.0.0]\n'), '--store', join(dir, 's5')]);
-    expect(missing.code).toBe(5);
+    expect(missing.code, missing.stderr).toBe(5);
     expect(missing.stderr).toMatch(/example\.com\/nope\/@v\/v1\.0\.0\.mod/);
     expect(missing.stderr).not.toMatch(/\n\s+at /);
   });

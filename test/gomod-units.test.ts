@@ -153,3 +153,16 @@ describe('module zips', () => {
     await expect(zipEntries(bufferAccess(Buffer.from('not a zip')))).rejects.toThrow(/not a zip/);
   });
 });
+
+describe('checksum-database tiles', () => {
+  it('names tiles like tlog (x-prefixed groups of three digits, .p/W for partial ones)', async () => {
+    const { tilePath, tilesForRecords } = await import('../src/kinds/gomod/tlog.js');
+    expect(tilePath({ H: 8, L: 0, N: 1234067, W: 256 })).toBe('tile/8/0/x001/x234/067');
+    expect(tilePath({ H: 8, L: 2, N: 5, W: 3 })).toBe('tile/8/2/005.p/3');
+    // 655 records: the record 100's full tile, its level-1 parent, and the partial right edge.
+    const { GO_SUMDB_KEY, parseVerifierKey } = await import('../src/kinds/gomod/note.js');
+    expect(parseVerifierKey(GO_SUMDB_KEY).name).toBe('sum.golang.org');
+    expect(() => parseVerifierKey('sum.golang.org+033de0af+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8')).toThrow(/hash does not match/);
+    expect(tilesForRecords([100], 655).map(tilePath).sort()).toEqual(['tile/8/0/000', 'tile/8/0/002.p/143', 'tile/8/1/000.p/2']);
+  });
+});

@@ -67,12 +67,15 @@ export function makeZip(entries: Record<string, string | Buffer>): Buffer {
   return Buffer.concat([...locals, dir, end]);
 }
 
-export function moduleZip(m: FixtureModule): Buffer {
+/** The files of a module zip: name (under path@version/) → content. */
+export function moduleEntries(m: FixtureModule): Record<string, string> {
   const prefix = `${m.path}@${m.version}/`;
   const entries: Record<string, string> = { [`${prefix}go.mod`]: goModText(m) };
   for (const [name, content] of Object.entries(m.files)) entries[prefix + name] = content;
-  return makeZip(entries);
+  return entries;
 }
+
+export const moduleZip = (m: FixtureModule): Buffer => makeZip(moduleEntries(m));
 
 /** Write modules into a GOPROXY tree under `root`; returns root. */
 export function writeProxyTree(root: string, modules: FixtureModule[]): string {
@@ -91,11 +94,16 @@ export function writeProxyTree(root: string, modules: FixtureModule[]): string {
 }
 
 /** A static file server over a proxy tree (the upstream GOPROXY), counting requests per path. */
-export async function serveTree(root: string): Promise<{ url: string; hits: Map<string, number>; close(): Promise<void> }> {
+export async function serveTree(root: string, extra?: (path: string) => Buffer | undefined): Promise<{ url: string; hits: Map<string, number>; close(): Promise<void> }> {
   const hits = new Map<string, number>();
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent((req.url ?? '/').split('?')[0]!);
     hits.set(path, (hits.get(path) ?? 0) + 1);
+    const generated = extra?.(path);
+    if (generated) {
+      res.writeHead(200, { 'content-length': generated.length }).end(generated);
+      return;
+    }
     const file = normalize(join(root, path));
     if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404).end('not found\n');

@@ -12,6 +12,10 @@ import { ProxyClient } from './upstream.js';
 import { bufferAccess, hashZip, hashMod, zipEntries, ZipError } from './zip.js';
 import { goArtifact, modOnlyArtifact } from './records.js';
 import { parseModuleSpec, type GoEntry, type GoLocked } from './spec.js';
+import { collectSumdb, type Sums } from './sumdb-collect.js';
+import { GO_SUMDB_KEY } from './note.js';
+
+const sumsOf = (a: NewArtifact): Sums => ({ path: a.name, version: a.version ?? '', h1: a.meta?.h1 as string | undefined, modH1: a.meta?.modH1 as string });
 
 type Built = GoLocked['buildList'][number];
 
@@ -29,6 +33,7 @@ export async function collectGo(entry: GoEntry, ctx: CollectContext, pinned?: Go
     artifacts.push(modOnlyArtifact(m, entry.proxy, blob, hashMod(await ctx.readBlob(blob.digest))));
     return { ...m, sha256: parseDigest(blob.digest).hex };
   }));
+  if (entry.sumdb) artifacts.push(await collectSumdb(entry.proxy, entry.sumdb === true ? GO_SUMDB_KEY : entry.sumdb, artifacts.map(sumsOf), ctx));
   ctx.log.info({ proxy: entry.proxy, modules: buildList.length, mods: mods.length }, 'go build list collected');
   return { locked: { proxy: entry.proxy, modules: entry.modules, gomod: entry.gomod, buildList, mods }, artifacts };
 }

@@ -11,6 +11,7 @@ import { compareVersions, isPseudoVersion, latestOf } from './semver.js';
 import { fileDigest, MEDIA, moduleRecords, wholeVersions } from './records.js';
 import { GO_PREFIX, parseGoPath, type GoRequest } from './wire.js';
 import { GoUploads } from './upload.js';
+import { answerSumdb, SUMDB_PREFIX } from './sumdb-routes.js';
 
 const notFound = (what: string): HttpResponse => text(404, `not found: ${what}\n`, { 'cache-control': 'no-store' });
 
@@ -21,6 +22,7 @@ export function goRoutes(opts: ServeOptions): Route[] {
     if (req.method !== 'GET' && req.method !== 'HEAD') return { status: 405, headers: { allow: 'GET, HEAD, PUT, POST' } };
     const denied = await readDenied(req, opts);
     if (denied) return denied;
+    if (req.rawPath.startsWith(SUMDB_PREFIX)) return (await answerSumdb(req, opts.store)) ?? notFound(req.rawPath);
     const parsed = parseGoPath(req.rawPath);
     if (!parsed) return notFound(req.rawPath);
     return (await answer(req, parsed, opts)) ?? notFound(`${parsed.path} ${'version' in parsed ? parsed.version : parsed.what}`);

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { modulePathProblem } from './escape.js';
 import { isValidVersion } from './semver.js';
+import { parseVerifierKey } from './note.js';
 import type { ModuleVersion } from './gomodfile.js';
 
 const proxyUrl = z
@@ -21,11 +22,17 @@ export const goEntrySchema = z
     modules: z.array(moduleAtVersion).optional(),
     /** A main module's go.mod: its whole build list is carried. */
     gomod: z.string().min(1).optional(),
-    /** Serve checksum-database proofs: not implemented yet, so `true` is refused rather than ignored. */
-    sumdb: z
-      .boolean()
-      .optional()
-      .refine((v) => v !== true, 'sumdb: true (serving checksum-database proofs) is not implemented yet; leave it out, and nodeconfig turns checksum-database lookups off for the carried modules'),
+    /**
+     * Carry checksum-database proofs so nodes keep GOSUMDB on: `true` for sum.golang.org (Go's built-in
+     * key), or the verifier key of another database (`name+hash+base64key`).
+     */
+    sumdb: z.union([z.boolean(), z.string().superRefine((text, ctx) => {
+      try {
+        parseVerifierKey(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `${(err as Error).message}; write true for sum.golang.org` });
+      }
+    })]).optional(),
   })
   .strict()
   .refine((e) => (e.modules?.length ?? 0) > 0 || e.gomod !== undefined, 'name modules: [path@version, …] or gomod: ./go.mod');
