@@ -1,7 +1,7 @@
 // The Go environment on nodes: `go` fetches modules from the admin server's GOPROXY at /go/ and never
 // from the internet (",off": no direct fallback), uses the toolchain installed (no toolchain download).
-// airlock does not serve a checksum database yet, and sum.golang.org is unreachable, so checksum-database
-// verification is turned off and the files say so; go.sum files in each module are still checked.
+// sum.golang.org is unreachable, so checksum-database verification is turned off and the files say so,
+// naming the setting that turns it back on when the store carries proofs (nodeconfig does not read them).
 import type { NodeEndpoints } from './endpoints.js';
 import type { RenderedFile } from './rendered.js';
 
@@ -15,9 +15,11 @@ export function goEnvironment(ep: NodeEndpoints): Record<string, string> {
 
 const WHY = [
   'airlock nodeconfig: Go modules come from the admin server only.',
-  'GOSUMDB=off: checksum-database verification is OFF. airlock serves no checksum database yet and',
-  'sum.golang.org is not reachable here; go.sum files in each module are still verified, and airlock',
-  'recorded every zip’s go.sum hash (h1:) when it collected it.',
+  'GOSUMDB=off: checksum-database verification is OFF. sum.golang.org is not reachable here; go.sum',
+  'files in each module are still verified, and airlock recorded every zip’s go.sum hash (h1:).',
+  'If the store carries checksum-database proofs (`go:` entries with `sumdb:`), turn verification back',
+  'on: GOSUMDB=sum.golang.org (or the verifier key given as sumdb:); go then reads the proofs through',
+  'GOPROXY. Modules uploaded to airlock are in no checksum database: list them in GONOSUMDB.',
 ];
 
 export function renderGo(ep: NodeEndpoints): RenderedFile[] {

@@ -1,7 +1,8 @@
 // How Go modules sit in the store: one `gomod` artifact per module version, named by module path
 // (case kept) with the version as `version`. A version carried whole has blobs with roles info, mod and
 // zip and its go.sum hashes in meta ({ h1, modH1 }); a version whose go.mod alone was read by MVS has
-// platform "go.mod" and only the mod blob, so both records can coexist for one version.
+// platform "go.mod" and only the mod blob, so both records can coexist for one version. Checksum-database
+// proofs are one record per database, named by it, with platform "sumdb" (sumdb-collect.ts).
 import type { BlobInfo } from '../../store/blob-store.js';
 import type { NewArtifact } from '../../store/artifact.js';
 import type { StoreView } from '../../store/store.js';
@@ -31,7 +32,8 @@ export function modOnlyArtifact(m: ModuleVersion, origin: string, mod: BlobInfo,
 }
 
 /** The records of one module: every version, whole or go.mod-only. */
-export const moduleRecords = (store: StoreView, path: string): CatalogEntry[] => store.find({ kind: KIND, name: path });
+export const moduleRecords = (store: StoreView, path: string): CatalogEntry[] =>
+  store.find({ kind: KIND, name: path }).filter((e) => e.record.platform === '' || e.record.platform === MOD_ONLY);
 
 /** The digest of one file of one version: a whole version first, else a go.mod-only record for `.mod`. */
 export function fileDigest(records: CatalogEntry[], version: string, role: keyof typeof MEDIA): string | undefined {
