@@ -1,11 +1,11 @@
 // Checksum-database proofs: collect looks every carried version up in a sumdb the test runs with its own
-// key, proves the records in one signed tree head with tiles, and serves them; `go` with GOSUMDB on
+// key, proves the records in one signed tree head with tiles; pack → load carries them; serve answers; `go` with GOSUMDB on
 // (that key) then downloads and builds through airlock alone, verifying every module it fetches.
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { airlock, run, startServe } from './helpers/cli.js';
-import { curl, okJson } from './helpers/pipeline.js';
+import { curl, ok, okJson } from './helpers/pipeline.js';
 import { tempDir } from './helpers/tmp.js';
 import { serveTree, writeProxyTree } from './helpers/go-fixtures.js';
 import { MODULES, pkg } from './helpers/go-graph.js';
@@ -22,7 +22,11 @@ describe('gomod checksum database', () => {
   beforeAll(async () => {
     upstream = await serveTree(writeProxyTree(join(dir, 'upstream'), MODULES), (p) => sumdb.handle(p) ?? other.handle(p));
     writeFileSync(join(dir, 'airlock.yaml'), `version: 1\ngo:\n  - proxy: ${upstream.url}\n    modules: [example.com/a@v1.1.0]\n    sumdb: "${sumdb.key}"\n`);
-    await okJson(['collect', '-f', join(dir, 'airlock.yaml'), '--store', join(dir, 'store')]);
+    await okJson(['collect', '-f', join(dir, 'airlock.yaml'), '--store', join(dir, 'bastion')]);
+    // The proofs travel in the bundle like every other blob.
+    await ok(['keygen', '--out', join(dir, 'site')]);
+    await ok(['pack', '--store', join(dir, 'bastion'), '--out', join(dir, 'bundle'), '--key', join(dir, 'site.key')]);
+    await ok(['load', join(dir, 'bundle'), '--store', join(dir, 'store'), '--pubkey', join(dir, 'site.pub')]);
     server = await startServe(join(dir, 'store'));
   }, 120_000);
   afterAll(async () => {
@@ -51,6 +55,20 @@ describe('gomod checksum database', () => {
     expect((await curl(`${server.url}/go/sumdb/sum.airlock.test/supported`)).status).toBe(200);
     expect((await curl(`${server.url}/go/sumdb/sum.airlock.test/lookup/example.com/nope@v1.0.0`)).status).toBe(404);
     expect((await curl(`${server.url}/go/sumdb/unknown.test/supported`)).status).toBe(404);
+  });
+
+  it('go refuses the proofs under another key of the same name (it really checks the signed head)', async () => {
+    const impostor = makeSumdb('sum.airlock.test', []);
+    const env = {
+      GOPROXY: `${server.url}/go`, GOSUMDB: impostor.key, GOFLAGS: '-modcacherw', GOENV: 'off', GOTOOLCHAIN: 'local', GONOSUMDB: '', GOPRIVATE: '', GONOPROXY: '',
+      GOMODCACHE: join(dir, 'mc-x'), GOPATH: join(dir, 'gp-x'), GOCACHE: join(dir, 'gc'),
+    };
+    // A module without go.sum, so go must ask the database.
+    mkdirSync(join(dir, 'fresh'));
+    writeFileSync(join(dir, 'fresh', 'go.mod'), 'module example.com/fresh\n\ngo 1.17\n');
+    const r = await run('go', ['mod', 'download', '-json', 'example.com/c@v1.1.0'], { cwd: join(dir, 'fresh'), env });
+    expect(r.code, r.stdout).not.toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/invalid signature|unknown key|verif.*note/i);
   });
 
   it('refuses modules whose hashes the database records differently', async () => {
