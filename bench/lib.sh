@@ -30,5 +30,9 @@ CONF
   chronyd -x -f "$DIR/chrony.conf" -d 2> "$DIR/chronyd.err" & PIDS+=($!)
 }
 
-# chrony_offset PORT: the signed offset (s) chronyd -Q measures against 127.0.0.1:PORT (4 samples).
-chrony_offset() { chronyd -Q -t 10 "server 127.0.0.1 port $1 iburst maxsamples 4" 2>&1 | sed -n 's/.*wrong by \(-\?[0-9.]*\) seconds.*/\1/p'; }
+# chrony_offset PORT [SAMPLES=4]: the signed offset (s) chronyd -Q measures against 127.0.0.1:PORT.
+chrony_offset() { chronyd -Q -t 10 "server 127.0.0.1 port $1 iburst maxsamples ${2:-4}" 2>&1 | sed -n 's/.*wrong by \(-\?[0-9.]*\) seconds.*/\1/p'; }
+
+# median / abs_median: of the numbers on stdin (blank-separated or one a line).
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+abs_median() { tr ' ' '\n' | grep -v '^$' | sed 's/^-//' | median; }

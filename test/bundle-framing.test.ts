@@ -41,6 +41,10 @@ function resigned(name: string, edit: (chunk: Buffer, toc: Toc) => void): string
   edit(chunk, toc);
   writeFileSync(file, chunk);
   toc.chunks[0]!.sha256 = createHash('sha256').update(chunk).digest('hex');
+  // A thorough forger with the key rewrites SHA256SUMS and its digest in the TOC too.
+  const sums = toc.chunks.map((c) => `${c.sha256}  ${c.file}`).join('\n') + '\n';
+  writeFileSync(join(copy, 'SHA256SUMS'), sums);
+  toc.sums = createHash('sha256').update(sums).digest('hex');
   const bytes = Buffer.from(JSON.stringify(toc, null, 1) + '\n');
   writeFileSync(join(copy, 'bundle.json'), bytes);
   writeFileSync(join(copy, 'bundle.json.sig'), JSON.stringify(signBytes(bytes, loadPrivateKey(join(dir, 'site.key')))));

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { airlock, airlockProcess, firstJson, run } from './helpers/cli.js';
@@ -11,8 +12,12 @@ import { tempDir } from './helpers/tmp.js';
 describe('airlock demo', () => {
   const dir = tempDir();
   const child = airlockProcess(['demo', '--dir', join(dir, 'd'), '--listen', '127.0.0.1:0', '--json']);
-  afterAll(() => void child.kill('SIGTERM'));
-  const result = firstJson<{ url: string; dns: string; ntp: string; store: string; tryLines: string[] }>(child);
+  // Wait for it: its own cleanup must be over before the temp directory goes.
+  afterAll(async () => {
+    child.kill('SIGTERM');
+    if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+  });
+  const result = firstJson<{ url: string; dashboard: string; dns: string; ntp: string; store: string; tryLines: string[] }>(child);
 
   it('collects, packs, verifies and loads the samples with no network, and serves them', async () => {
     const r = await result;
@@ -22,6 +27,10 @@ describe('airlock demo', () => {
     expect(ls.filter((a: { kind: string }) => a.kind === 'oci').length).toBeGreaterThan(0);
     const health = await run('curl', ['-sf', `${r.url}/healthz`]);
     expect(health.stdout).toContain('ok');
+    // The dashboard is the first thing it names, and it answers.
+    expect(r.dashboard).toBe(`${r.url}/ui/`);
+    const page = await run('curl', ['-sf', r.dashboard]);
+    expect(page.stdout).toContain('<html');
   });
 
   it('its try-lines work: a file with curl, the image with skopeo', async () => {

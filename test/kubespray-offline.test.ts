@@ -79,3 +79,47 @@ describe.each(['2.29.1', '2.30.0', '2.31.0'])('offline.yml for kubespray %s', (v
     expect(served.images.map((i) => i.ref)).toEqual(plain.images.map((i) => `registry.airgap.internal:8080/${i.ref}`));
   });
 });
+
+describe('nodeconfig --check', () => {
+  it('asks the running admin server for every download kubespray will make; a missing one is named by its variable and nothing is written', async () => {
+    const { Store } = await import('../src/store/store.js');
+    const { startServer } = await import('../src/server/serve.js');
+    const { silentLogger } = await import('../src/core/log.js');
+    const { airlock } = await import('./helpers/cli.js');
+    const { existsSync } = await import('node:fs');
+    // A store holding kubeadm at kubespray's files_repo layout (an overridden version kubespray has no
+    // checksum for) and kubelet with bytes that are not kubespray's.
+    const storeDir = join(dir, 'check-store');
+    const store = await Store.open(storeDir, { create: true });
+    const add = async (name: string, bytes: string) => {
+      const blob = await store.blobs.ingest([Buffer.from(bytes)]);
+      await store.addArtifact({ kind: 'file', name, origin: `https://${name}`, blobs: [{ digest: blob.digest, size: blob.size, role: 'content' }] });
+    };
+    await add('dl.k8s.io/release/v1.0.0/bin/linux/amd64/kubeadm', 'kubeadm');
+    await add('dl.k8s.io/release/v1.0.0/bin/linux/amd64/kubelet', 'not kubelet');
+    store.close();
+    const server = await startServer({ storeDir, host: '127.0.0.1', port: 0, log: silentLogger, accessLog: false });
+    try {
+      const port = new URL(server.url).port;
+      writeFileSync(join(dir, 'check-site.yaml'), `domain: airgap.internal\nadmin: { name: admin, address: 127.0.0.1 }\nservices: [registry, repo]\nhttp: { listen: "0.0.0.0:${port}" }\n`);
+      const out = join(dir, 'check-out');
+      const args = ['nodeconfig', '--site', join(dir, 'check-site.yaml'), '--kubespray', '2.31.0', '--check', '--out', out];
+      // kube_version 1.0.0: kubespray knows no checksum, so presence is what counts for kubeadm and kubelet.
+      const r = await airlock([...args, '--set', 'kube_version=1.0.0']);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/^ok +kubeadm_download_url: /m);
+      expect(r.stderr).toMatch(/^ok +kubelet_download_url: /m);
+      const verdict = r.stderr.trim().split('\n').pop()!;
+      expect(verdict).toMatch(/^airlock: \d+ of \d+ kubespray downloads are missing from http:\/\/127\.0\.0\.1:\d+: /);
+      for (const v of ['etcd_download_url', 'cni_download_url', 'calico_node_image_repo', 'kube_image_repo']) expect(verdict).toContain(v);
+      expect(verdict).not.toContain('kubeadm_download_url');
+      expect(existsSync(out)).toBe(false);
+      // With kubespray's own version, kubelet's bytes are checked against kubespray's sha256.
+      const real = await airlock([...args, '--json']);
+      const report = JSON.parse(real.stdout) as { checks: { variable: string; ok: boolean; detail: string }[] };
+      expect(report.checks.find((c) => c.variable === 'kubelet_download_url')!.detail).toMatch(/HTTP 404/);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -107,6 +107,38 @@ describe('airlock kubespray manifest', () => {
     expect(check.stderr).not.toMatch(/CONFIG_INVALID|airlock\.yaml:\d+/);
   });
 
+  it('with --mirror, carries kubespray’s OS packages for that OS as a debs: entry collect accepts', async () => {
+    const out = join(dir, 'with-debs.yaml');
+    const r = await airlock(['kubespray', 'manifest', '--version', '2.31.0', '--os', 'debian-12,ubuntu-24.04', '--mirror', 'debian-12=http://127.0.0.1:9/debian', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    const doc = parse(text) as { debs: { distro: string; keyring: string; packages: string[]; upstream: { url: string } }[] };
+    expect(doc.debs).toHaveLength(1);
+    expect(doc.debs[0]).toMatchObject({ distro: 'debian-12', keyring: '/usr/share/keyrings/debian-archive-keyring.gpg', upstream: { url: 'http://127.0.0.1:9/debian' } });
+    expect(doc.debs[0]!.packages).toEqual(osPackages(loadPreset('2.31.0'), cluster(), targetOs('debian-12')));
+    // The OS without a mirror is named in the header, with the flag that would carry it.
+    expect(text).toMatch(/^# OS packages kubespray installs on ubuntu-24\.04 \(give --mirror ubuntu-24\.04=URL/m);
+    // The manifest loads (its schema checks the debs entry); only the network is missing here.
+    const check = await airlock(['collect', '-f', out, '--store', join(dir, 'debs-store'), '--retries', '1', '--json']);
+    expect(check.stderr).not.toMatch(/CONFIG_INVALID|with-debs\.yaml:\d+/);
+  });
+
+  it('with --mirror for an EL9 OS, carries its list as one rpms: entry per architecture (BaseOS and AppStream), and wants its key', async () => {
+    const out = join(dir, 'with-rpms.yaml');
+    const args = ['kubespray', 'manifest', '--version', '2.31.0', '--os', 'rocky-9', '--arch', 'amd64,arm64', '--mirror', 'rocky-9=http://127.0.0.1:9/rocky/9/', '--out', out];
+    const keyless = await airlock(args);
+    expect(keyless.code).toBe(2);
+    expect(keyless.stderr).toContain('--keyring rocky-9=FILE');
+    const r = await airlock([...args, '--keyring', 'rocky-9=RPM-GPG-KEY-Rocky-9']);
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(text).not.toMatch(/[&*]a\d/);
+    const doc = parse(text) as { rpms: { name: string; distro: string; gpgkey: string; arch: string[]; packages: string[]; upstream: { baseurl: string[] } }[] };
+    expect(doc.rpms.map((e) => e.name)).toEqual(['rocky-9-x86_64', 'rocky-9-aarch64']);
+    expect(doc.rpms[1]).toMatchObject({ distro: 'rocky-9', gpgkey: 'RPM-GPG-KEY-Rocky-9', arch: ['aarch64', 'noarch'], upstream: { baseurl: ['http://127.0.0.1:9/rocky/9/BaseOS/aarch64/os/', 'http://127.0.0.1:9/rocky/9/AppStream/aarch64/os/'] } });
+    expect(doc.rpms[0]!.packages).toContain('container-selinux');
+  });
+
   it('refuses an unknown release and a malformed --set with one line each', async () => {
     const unknown = await airlock(['kubespray', 'manifest', '--version', '9.9.9', '--out', join(dir, 'x.yaml')]);
     expect(unknown.code).toBe(2);

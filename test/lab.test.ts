@@ -63,7 +63,7 @@ describe('airlock lab --site', () => {
     expect(red(report)).toEqual([]);
     expect(report.hosts.map((h) => h.name)).toEqual(['admin', ...NODES]);
     for (const node of NODES) {
-      for (const kind of ['dns', 'ptr', 'ntp', 'run']) expect(perNode(report.checks, node, kind), `${node} ${kind}`).toHaveLength(1);
+      for (const kind of ['dns', 'ptr', 'ntp', 'run', 'apt']) expect(perNode(report.checks, node, kind), `${node} ${kind}`).toHaveLength(1);
       expect(perNode(report.checks, node, 'file')).toHaveLength(4);
       expect(perNode(report.checks, node, 'image').map((c) => c.target)).toContain(BUSYBOX);
       // allowed 10.99.0.1:443, its network on another port, an unlisted address, and the outside coming in.
@@ -74,20 +74,21 @@ describe('airlock lab --site', () => {
     for (const h of report.hosts) expect(left).not.toContain(h.namespace);
   });
 
-  it('a skewed clock source, a dropped gateway rule, a lost file blob and a lost image blob: exactly those checks fail', async () => {
+  it('a skewed clock source, a dropped gateway rule, a lost file, image and package blob: exactly those checks fail', async () => {
     const copy = join(dir, 'broken');
     cpSync(store, copy, { recursive: true });
     const s = await Store.open(copy);
     const kubeadm = s.find({ kind: 'file' }).map((e) => e.record).find((r) => r.name.endsWith('/kubeadm'))!;
     const hello = s.find({ kind: 'oci' }).map((e) => e.record).find((r) => r.name.includes('hello'))!;
+    const deb = s.find({ kind: 'deb' }).map((e) => e.record)[0]!;
     s.close();
-    for (const digest of [kubeadm.blobs.find((b) => b.role === 'content')!.digest, metaOf(hello).digest]) rmSync(join(copy, 'blobs', 'sha256', digest.slice('sha256:'.length)));
+    for (const digest of [kubeadm.blobs.find((b) => b.role === 'content')!.digest, metaOf(hello).digest, deb.blobs[0]!.digest]) rmSync(join(copy, 'blobs', 'sha256', digest.slice('sha256:'.length)));
     const report = await runLab({ storeDir: copy, siteFile: site, faults: { clockSource: { node: 'w1', server: '10.213.10.99' }, dropGatewayRule: 0 } });
     const helloRef = `${hello.name}:${hello.version}`;
     expect(red(report)).toEqual(
       [
         'w1 ntp 10.213.10.1:123',
-        ...NODES.flatMap((n) => [`${n} gateway → 10.99.0.1:443`, `${n} file ${kubeadm.name}`, `${n} image ${helloRef}`]),
+        ...NODES.flatMap((n) => [`${n} gateway → 10.99.0.1:443`, `${n} file ${kubeadm.name}`, `${n} image ${helloRef}`, `${n} apt ${deb.name.split('/').pop()}`]),
       ].sort(),
     );
     const reasons = report.checks.filter((c) => !c.ok).map((c) => c.detail);

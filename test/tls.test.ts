@@ -109,6 +109,13 @@ describe('serving HTTPS', () => {
     expect(untrusted.code).toBe(60); // CURLE_PEER_FAILED_VERIFICATION
   });
 
+  it('the dashboard offers the node configuration with the site CA (site.yaml http.tls.ca)', async () => {
+    const page = await run('curl', ['-sS', '--cacert', join(tls, 'ca.crt'), `${url}/ui/nodeconfig`]);
+    expect(page.code, page.stderr).toBe(0);
+    expect(page.stdout).toContain('<code>etc/airlock/ca.crt</code>');
+    expect(page.stdout).toContain(readFileSync(join(tls, 'ca.crt'), 'utf8').trim().split('\n')[1]);
+  });
+
   it('skopeo pushes and pulls trusting the CA nodeconfig renders for nodes', async () => {
     const r = await run(process.execPath, [AIRLOCK_BIN, 'nodeconfig', '--site', site, '--out', node, '--json']);
     expect(r.code, r.stderr).toBe(0);

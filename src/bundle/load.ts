@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AirlockError, isAirlockError } from '../core/errors.js';
+import { count, formatSize } from '../core/units.js';
 import { parseDigest, type Digest } from '../core/digest.js';
 import type { Progress } from '../collect/progress.js';
 import { Store } from '../store/store.js';
@@ -64,9 +65,11 @@ export async function load(opts: LoadOptions): Promise<LoadSummary> {
     await checkChunks(pool, opts.bundleDir, toc, missing);
     // Created only now that the bundle can go into it: a stale, broken or baseless bundle leaves no store.
     store ??= await Store.open(opts.storeDir, { create: true });
-    opts.progress.start('load', toc.blobs.filter((b) => missing.has(b.digest)).reduce((n, b) => n + b.size, 0));
-    const bytesLoaded = await loadBlobs(pool, store, toc, opts, missing);
-    opts.progress.done('load', 'blobs');
+    const total = toc.blobs.filter((b) => missing.has(b.digest)).reduce((n, b) => n + b.size, 0);
+    const label = `${count(missing.size, 'blob')}, ${formatSize(total)}`;
+    opts.progress.start(label, total);
+    const bytesLoaded = await loadBlobs(pool, store, toc, opts, missing, label);
+    opts.progress.done(label, 'loaded');
     // Again, now: a load of a newer bundle may have finished in parallel while this one copied blobs.
     const history = await loadHistory(paths.receipt);
     const freshness = checkFreshness({ ...bundle, history, allowDowngrade: opts.allowDowngrade });
@@ -125,7 +128,7 @@ async function checkChunks(pool: IoPool, dir: string, toc: Toc, missing: Set<str
 }
 
 /** Extract every missing blob straight from its chunk(s) into the store, in parallel, each verified. */
-async function loadBlobs(pool: IoPool, store: Store, toc: Toc, opts: LoadOptions, missing: Set<string>): Promise<number> {
+async function loadBlobs(pool: IoPool, store: Store, toc: Toc, opts: LoadOptions, missing: Set<string>, label: string): Promise<number> {
   const temps = new Set<string>();
   let bytes = 0;
   try {
@@ -149,7 +152,7 @@ async function loadBlobs(pool: IoPool, store: Store, toc: Toc, opts: LoadOptions
           await store.blobs.adoptFile(temp, actual, { digest: blob.digest, size: blob.size, source: `${[...new Set(files)].join(', ')} (${blob.digest})` }).catch(badChunk);
           temps.delete(temp);
           bytes += blob.size;
-          opts.progress.advance('load', blob.size);
+          opts.progress.advance(label, blob.size);
         }),
     );
   } finally {

@@ -6,6 +6,7 @@ import { randomUUID, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { formatSize } from '../core/units.js';
 import { AirlockError } from '../core/errors.js';
 import type { Progress } from '../collect/progress.js';
 import { Store } from '../store/store.js';
@@ -16,6 +17,9 @@ import { planLayout, type PlannedEntry } from './layout.js';
 import { highestSequence, readReceipt, type Receipt } from './receipt.js';
 import { claimSequence } from './sequence.js';
 import { signBytes } from './signing.js';
+import { storeRuntime, type RuntimeBlob } from './self/runtime.js';
+import { BOOTSTRAP_FILE, BOOTSTRAP_SH, SELF_INDEX_FILE, selfIndex } from './self/bootstrap.js';
+import { writeSums } from './sums.js';
 import { BUNDLE_FORMAT, chunkFileName, MIN_CHUNK_SIZE, SIG_FILE, TOC_FILE, type Toc } from './toc.js';
 
 export interface PackOptions {
@@ -24,6 +28,8 @@ export interface PackOptions {
   chunkSize: number;
   privateKey?: KeyObject;
   sinceReceipt?: string;
+  /** Carry airlock's own runtime for this target (`linux/amd64`) and bootstrap.sh. */
+  self?: { target: string };
   progress: Progress;
 }
 
@@ -42,7 +48,7 @@ export interface PackSummary {
 export async function pack(opts: PackOptions): Promise<PackSummary> {
   const started = Date.now();
   if (opts.chunkSize < MIN_CHUNK_SIZE) {
-    throw new AirlockError('USAGE', `--chunk-size must be at least ${MIN_CHUNK_SIZE} bytes`, { hint: 'the default is 4000000000 (fits FAT32)' });
+    throw new AirlockError('USAGE', `--chunk-size must be at least ${formatSize(MIN_CHUNK_SIZE)}`, { hint: 'the default, 4GB (4,000,000,000 bytes), fits FAT32' });
   }
   const store = await Store.open(opts.storeDir);
   try {
@@ -55,6 +61,12 @@ export async function pack(opts: PackOptions): Promise<PackSummary> {
       wanted.add(recordDigest);
     }
     const blobs = [];
+    const runtime = opts.self ? await storeRuntime(store, opts.self.target) : undefined;
+    if (runtime) {
+      blobs.push({ digest: runtime.digest, size: runtime.size });
+      have.delete(runtime.digest);
+      wanted.delete(runtime.digest);
+    }
     for (const digest of wanted) {
       if (have.has(digest)) continue;
       const st = await stat(store.paths.blob(digest)).catch(() => undefined);
@@ -64,6 +76,8 @@ export async function pack(opts: PackOptions): Promise<PackSummary> {
     await prepareOutDir(opts.outDir);
     const layout = planLayout(blobs, opts.chunkSize);
     const chunks = await writeChunks(store, layout.chunks, opts);
+    const extra = runtime ? await writeBootstrap(opts.outDir, runtime, layout.blobs) : [];
+    const sums = await writeSums(opts.outDir, chunks, extra);
     const lock = existsSync(store.paths.lockCopy) ? JSON.parse(await readFile(store.paths.lockCopy, 'utf8')) : null;
     const id = randomUUID();
     const created = new Date().toISOString();
@@ -80,6 +94,8 @@ export async function pack(opts: PackOptions): Promise<PackSummary> {
       blobs: layout.blobs,
       artifacts: entries.map((e) => e.recordDigest),
       totals: { blobs: blobs.length, bytes: blobs.reduce((n, b) => n + b.size, 0) },
+      sums,
+      ...(runtime ? { self: { target: runtime.target, node: runtime.node, runtime: runtime.digest } } : {}),
     };
     const tocBytes = Buffer.from(JSON.stringify(toc, null, 1) + '\n');
     if (opts.privateKey) await writeFileAtomic(join(opts.outDir, SIG_FILE), JSON.stringify(signBytes(tocBytes, opts.privateKey)) + '\n');
@@ -91,7 +107,7 @@ export async function pack(opts: PackOptions): Promise<PackSummary> {
       chunks: chunks.length,
       blobs: blobs.length,
       bytes: toc.totals.bytes,
-      skipped: wanted.size - blobs.length,
+      skipped: wanted.size - (blobs.length - (runtime ? 1 : 0)),
       signed: !!opts.privateKey,
       durationMs: Date.now() - started,
     };
@@ -99,6 +115,14 @@ export async function pack(opts: PackOptions): Promise<PackSummary> {
     opts.progress.finish();
     store.close();
   }
+}
+
+/** bootstrap.sh and self.txt (where the runtime's bytes are); returns their names, for SHA256SUMS. */
+async function writeBootstrap(dir: string, runtime: RuntimeBlob, blobs: Toc['blobs']): Promise<string[]> {
+  const parts = blobs.find((b) => b.digest === runtime.digest)!.parts.map((p) => ({ file: chunkFileName(p.chunk), offset: p.offset, size: p.size }));
+  await writeFileAtomic(join(dir, SELF_INDEX_FILE), selfIndex(runtime, parts));
+  await writeFileAtomic(join(dir, BOOTSTRAP_FILE), BOOTSTRAP_SH, 0o755);
+  return [BOOTSTRAP_FILE, SELF_INDEX_FILE];
 }
 
 /** A delta names the receipt it was packed against and that receipt's last bundle: the one to load first. */
@@ -115,7 +139,7 @@ async function prepareOutDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   // Leftovers of an interrupted pack (no bundle.json yet): start over.
   for (const name of await readdir(dir)) {
-    if (/^(chunk-\d{5}\.tar|\..*\.tmp|bundle\.json\.sig)$/.test(name)) await rm(join(dir, name), { force: true });
+    if (/^(chunk-\d{5}\.tar|\..*\.tmp|bundle\.json\.sig|SHA256SUMS|self\.txt|bootstrap\.sh)$/.test(name)) await rm(join(dir, name), { force: true });
     else throw new AirlockError('USAGE', `${dir} is not empty (found ${name})`, { hint: 'choose an empty --out directory' });
   }
 }

@@ -29,6 +29,10 @@ export const tocSchema = z.object({
   blobs: z.array(z.object({ digest, size: z.number().int().nonnegative(), parts: z.array(partSchema).min(1) })),
   artifacts: z.array(digest),
   totals: z.object({ blobs: z.number().int(), bytes: z.number().int() }),
+  /** sha256 of SHA256SUMS (chunks and the bootstrap files, for checking with stock tools). */
+  sums: z.string().regex(/^[a-f0-9]{64}$/).optional(),
+  /** `pack --self`: airlock's own runtime for `target`, a blob of this bundle (bootstrap.sh installs it). */
+  self: z.object({ target: z.string(), node: z.string(), runtime: digest }).optional(),
 });
 
 export type Toc = z.infer<typeof tocSchema>;

@@ -2,9 +2,11 @@
 // chunk is named; none stops the check of the others.
 import { join } from 'node:path';
 import { AirlockError } from '../core/errors.js';
-import type { Progress } from '../collect/progress.js';
+import { count } from '../core/units.js';
+import { inOrder, type Progress } from '../collect/progress.js';
 import { IoPool } from './io-pool.js';
 import { chunkEntries } from './layout.js';
+import { checkSums } from './sums.js';
 import { describeBundle, type BundleRef } from './toc.js';
 import { checkChunkFiles, openBundle, type SignatureStatus, type TrustOptions } from './open-bundle.js';
 
@@ -22,11 +24,13 @@ export interface VerifyReport {
   ok: boolean;
 }
 
-export async function verifyBundle(dir: string, trust: TrustOptions, progress: Progress): Promise<VerifyReport> {
+export async function verifyBundle(dir: string, trust: TrustOptions, reporter: Progress): Promise<VerifyReport> {
   const { toc, signature } = await openBundle(dir, trust);
-  const bad = await checkChunkFiles(dir, toc);
+  const bad = [...(await checkChunkFiles(dir, toc)), ...(await checkSums(dir, toc))];
   const skip = new Set(bad.map((b) => b.file));
   const entries = chunkEntries(toc);
+  // Hashed in parallel, listed in the TOC's order.
+  const progress = inOrder(reporter, toc.chunks.map((c) => c.file).filter((f) => !skip.has(f)));
   const pool = new IoPool();
   try {
     await Promise.all(
@@ -51,7 +55,7 @@ export async function verifyBundle(dir: string, trust: TrustOptions, progress: P
 }
 
 export function badChunksError(report: VerifyReport): AirlockError {
-  return new AirlockError('BUNDLE_INVALID', `${report.bad.length} bad chunk(s): ${report.bad.map((b) => b.file).join(', ')}`, {
+  return new AirlockError('BUNDLE_INVALID', `${count(report.bad.length, 'bad chunk')}: ${report.bad.map((b) => b.file).join(', ')}`, {
     hint: 'copy those chunk files again from the source medium',
     data: { bad: report.bad },
     reported: true,

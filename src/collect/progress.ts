@@ -97,3 +97,31 @@ class TtyProgress implements Progress {
     this.drawn = lines.length;
   }
 }
+
+/**
+ * Work done in parallel, reported in a fixed order: done/fail lines for `order[i]` wait until every
+ * earlier label has its line (live bars still move as the work does). `verify` hashes chunks in
+ * parallel and lists them as the TOC does.
+ */
+export function inOrder(inner: Progress, order: readonly string[]): Progress {
+  const waiting = new Map<string, () => void>();
+  let next = 0;
+  const flush = () => {
+    for (let line; next < order.length && (line = waiting.get(order[next]!)); next++) {
+      waiting.delete(order[next]!);
+      line();
+    }
+  };
+  const queue = (label: string, line: () => void) => {
+    if (!order.includes(label)) return line();
+    waiting.set(label, line);
+    flush();
+  };
+  return {
+    start: (label, total) => inner.start(label, total),
+    advance: (label, bytes) => inner.advance(label, bytes),
+    done: (label, note) => queue(label, () => inner.done(label, note)),
+    fail: (label, message) => queue(label, () => inner.fail(label, message)),
+    finish: () => (waiting.forEach((line) => line()), waiting.clear(), inner.finish()),
+  };
+}

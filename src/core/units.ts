@@ -11,7 +11,7 @@ export function parseSize(text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
   const factor = m ? UNITS[m[2]!.toLowerCase()] : undefined;
   if (!m || factor === undefined) {
-    throw new AirlockError('USAGE', `not a size: ${JSON.stringify(text)}`, { hint: 'write e.g. 4GiB, 700MiB or 1048576' });
+    throw new AirlockError('USAGE', `not a size: ${JSON.stringify(text)}`, { hint: 'write e.g. 4GB, 700MiB or 1048576' });
   }
   const bytes = Math.floor(Number(m[1]) * factor);
   if (bytes <= 0) throw new AirlockError('USAGE', `size must be positive: ${JSON.stringify(text)}`);
@@ -27,4 +27,12 @@ export function formatSize(bytes: number): string {
     i++;
   }
   return i === 0 ? `${bytes} B` : `${value.toFixed(1)} ${steps[i]}`;
+}
+
+/**
+ * A count with its noun, singular for 1: count(1, 'chunk') = "1 chunk", count(3, 'entry', 'entries') =
+ * "3 entries". Every count a command prints goes through here.
+ */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
 }

@@ -17,6 +17,9 @@ import { renderNodeConfig, writeNodeConfig } from '../nodeconfig/index.js';
 import { upstreamRegistries } from '../kinds/oci/names.js';
 import { checkListenAddress } from './port-check.js';
 import { SAMPLE_FILES, SAMPLE_IMAGE, startSampleUpstream, writeSampleImageLayout } from './sample-upstream.js';
+import { SAMPLE_SUITE, startSampleApt } from './sample-apt.js';
+import { writeAptClient } from './apt-client.js';
+import { airlockCommand, type TryLine } from './try-lines.js';
 
 // The demo's closed network: everything on loopback, DNS and NTP on free high ports.
 const DEMO_SITE = `version: 1
@@ -42,11 +45,13 @@ export interface DemoOptions {
 export interface DemoResult {
   dir: string;
   url: string;
+  /** The admin server's web page. */
+  dashboard: string;
   dns: string;
   ntp: string;
   bundle: string;
   store: string;
-  tryLines: string[];
+  tryLines: TryLine[];
   server: RunningServer;
 }
 
@@ -55,6 +60,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'airlock-demo-')));
   await mkdir(dir, { recursive: true });
   const upstream = await startSampleUpstream();
+  const aptUpstream = await startSampleApt(dir);
   try {
     const manifest = join(dir, 'airlock.yaml');
     const imageLayout = await writeSampleImageLayout(join(dir, 'sample-image'));
@@ -67,6 +73,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         'images:',
         `  - layout: ${imageLayout}`,
         `    name: ${SAMPLE_IMAGE.name}`,
+        'debs:',
+        '  - name: sample',
+        '    mirror: true',
+        `    upstream: { url: ${aptUpstream.base}, suites: [${SAMPLE_SUITE}] }`,
+        `    keyring: ${aptUpstream.keyring}`,
         '',
       ].join('\n'),
     );
@@ -86,6 +97,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   } finally {
     // From here on the "internet" is gone: everything below is served from the loaded store alone.
     await upstream.close();
+    await aptUpstream.close();
   }
   const store = join(dir, 'admin-store');
   const siteFile = join(dir, 'site.yaml');
@@ -98,21 +110,27 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   // What the nodes would be given, for the ports the demo's listeners were actually bound to.
   const nodeDir = join(dir, 'node');
   const bound = { ...site, http: { listen: new URL(server.url).host }, dns: { ...site.dns, listen: [dns.host] }, ntp: { ...site.ntp, listen: [ntp.host] } };
-  await writeNodeConfig(nodeDir, renderNodeConfig(bound, { registries: upstreamRegistries([SAMPLE_IMAGE.name]) }).files);
+  const aptRepos = [{ name: 'sample', suite: SAMPLE_SUITE, components: ['main'] }];
+  const keyArmored = await (await fetch(`${server.url}/keys/airlock-repo.asc`)).text();
+  await writeNodeConfig(nodeDir, renderNodeConfig(bound, { registries: upstreamRegistries([SAMPLE_IMAGE.name]), apt: { repos: aptRepos, keyArmored } }).files);
+  const aptConf = await writeAptClient(join(dir, 'apt-client'), server.url, aptRepos, nodeDir);
   const host = new URL(upstream.base).host;
-  const tryLines = [
-    `curl -s ${server.url}/healthz`,
-    `curl -sO ${server.url}/files/${host}${SAMPLE_FILES[0]!.path}`,
-    `curl -s -r 0-15 ${server.url}/files/${host}${SAMPLE_FILES[0]!.path} | xxd`,
-    `skopeo inspect --tls-verify=false docker://${new URL(server.url).host}/${SAMPLE_IMAGE.name}:${SAMPLE_IMAGE.tag}`,
-    `skopeo copy --src-tls-verify=false docker://${new URL(server.url).host}/${SAMPLE_IMAGE.name}:${SAMPLE_IMAGE.tag} oci:${join(dir, 'pulled')}:${SAMPLE_IMAGE.tag}`,
-    `dig @${dns.hostname} -p ${dns.port} registry.airgap.internal +short`,
-    `dig @${dns.hostname} -p ${dns.port} -x 127.0.0.1 +short`,
-    `chronyd -Q -t 10 'server ${ntp.hostname} port ${ntp.port} iburst maxsamples 1'`,
-    `chronyd -Q -t 10 -f ${join(nodeDir, 'etc/chrony/chrony.conf')}      # the node configuration airlock rendered`,
-    `cat ${join(nodeDir, 'kubespray/offline.yml')}`,
-    `node bin/airlock.js store ls --store ${store}`,
-    `node bin/airlock.js verify ${join(dir, 'bundle')} --pubkey ${join(dir, 'site.pub')}`,
+  const registry = new URL(server.url).host;
+  const airlock = airlockCommand();
+  const tryLines: TryLine[] = [
+    { tool: 'curl', line: `curl -s ${server.url}/healthz` },
+    { tool: 'curl', line: `curl -sO ${server.url}/files/${host}${SAMPLE_FILES[0]!.path}` },
+    { tool: 'xxd', line: `curl -s -r 0-15 ${server.url}/files/${host}${SAMPLE_FILES[0]!.path} | xxd` },
+    { tool: 'skopeo', line: `skopeo inspect --tls-verify=false docker://${registry}/${SAMPLE_IMAGE.name}:${SAMPLE_IMAGE.tag}` },
+    { tool: 'skopeo', line: `skopeo copy --src-tls-verify=false docker://${registry}/${SAMPLE_IMAGE.name}:${SAMPLE_IMAGE.tag} oci:${join(dir, 'pulled')}:${SAMPLE_IMAGE.tag}` },
+    { tool: 'dig', line: `dig @${dns.hostname} -p ${dns.port} registry.airgap.internal +short` },
+    { tool: 'dig', line: `dig @${dns.hostname} -p ${dns.port} -x 127.0.0.1 +short` },
+    { tool: 'chronyd', line: `chronyd -Q -t 10 'server ${ntp.hostname} port ${ntp.port} iburst maxsamples 1'` },
+    { tool: 'chronyd', line: `chronyd -Q -t 10 -f ${join(nodeDir, 'etc/chrony/chrony.conf')}      # the node configuration airlock rendered` },
+    { tool: 'cat', line: `cat ${join(nodeDir, 'kubespray/offline.yml')}` },
+    { tool: 'apt-get', line: `APT_CONFIG=${aptConf} apt-get update && APT_CONFIG=${aptConf} apt-get install -y --download-only airlock-hello      # signed APT repo, key from /keys/` },
+    { tool: 'airlock', line: `${airlock} store ls --store ${store}` },
+    { tool: 'airlock', line: `${airlock} verify ${join(dir, 'bundle')} --pubkey ${join(dir, 'site.pub')}` },
   ];
-  return { dir, url: server.url, dns: dns.host, ntp: ntp.host, bundle: join(dir, 'bundle'), store, tryLines, server };
+  return { dir, url: server.url, dashboard: `${server.url}/ui/`, dns: dns.host, ntp: ntp.host, bundle: join(dir, 'bundle'), store, tryLines, server };
 }

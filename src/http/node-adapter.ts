@@ -91,11 +91,19 @@ async function serveOne(app: App, req: IncomingMessage, res: ServerResponse, log
     log.debug({ err, path: request.rawPath }, 'response aborted');
     res.destroy();
   }
-  const bytes = request.method !== 'HEAD' && typeof response.headers?.['content-length'] === 'number' ? response.headers['content-length'] : 0;
+  const bytes = request.method === 'HEAD' ? 0 : bodyLength(response);
   app.metrics.bytesSent += bytes;
   if (accessLog) {
     log.info({ method: request.method, path: request.rawPath, status: response.status, bytes, ms: Math.round(performance.now() - started), remote: request.remoteAddress, user: request.user }, 'request');
   }
+}
+
+/** Bytes of the body: its content-length (a number or a numeric string), else a string's or Buffer's length. */
+function bodyLength(response: HttpResponse): number {
+  const declared = Number(response.headers?.['content-length']);
+  if (Number.isFinite(declared) && response.headers?.['content-length'] !== undefined) return declared;
+  const body = response.body;
+  return typeof body === 'string' || Buffer.isBuffer(body) ? Buffer.byteLength(body) : 0;
 }
 
 async function writeResponse(res: ServerResponse, response: HttpResponse, head: boolean, pool: SendPool): Promise<void> {

@@ -2,7 +2,9 @@
 import type { AnyKind } from './kind.js';
 import { fileKind } from './file/index.js';
 import { ociKind } from './oci/index.js';
+import { debKind } from './deb/index.js';
+import { rpmKind } from './rpm/index.js';
+import { helmKind } from './helm/index.js';
 import { gomodKind } from './gomod/index.js';
 
-export const KINDS: readonly AnyKind[] = [fileKind, ociKind, gomodKind];
-
+export const KINDS: readonly AnyKind[] = [fileKind, ociKind, debKind, rpmKind, helmKind, gomodKind];

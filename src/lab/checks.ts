@@ -2,14 +2,14 @@
 // went wrong is its one-line reason.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NodeEndpoints } from '../nodeconfig/endpoints.js';
 import { execIn, lastLine } from './exec.js';
 import type { NodeContainerd } from './containerd.js';
 import type { LabHost, OutsideTarget } from './topology.js';
 
-export type CheckKind = 'dns' | 'ptr' | 'ntp' | 'file' | 'image' | 'run' | 'gateway';
+export type CheckKind = 'dns' | 'ptr' | 'ntp' | 'file' | 'image' | 'run' | 'apt' | 'gateway';
 
 export interface LabCheck {
   node: string;
@@ -95,6 +95,29 @@ export async function checkRun(ctx: NodeContext, ctr: NodeContainerd, ref: strin
     await ctr.local(['container', 'delete', id], 10_000);
   }
   return { check: 'run', target: ref, ok: r.code === 0, detail: r.code === 0 ? 'ctr run exited 0' : r.code === null ? 'still running after 60 s (its command must exit)' : `ctr run exited ${r.code}: ${lastLine(r.stderr)}` };
+}
+
+/**
+ * apt on the node, with the rendered /etc/apt in place (the namespace's own, through /etc/netns): update
+ * checks every InRelease against the site key, then the package is downloaded from the admin's pool.
+ * Lists and archives go to the node's scratch directory; nothing is installed on this machine.
+ */
+export async function checkApt(ctx: NodeContext, pkg: string): Promise<Check> {
+  const state = join(ctx.tmp, 'apt');
+  await mkdir(join(state, 'lists', 'partial'), { recursive: true });
+  await mkdir(join(state, 'cache', 'archives', 'partial'), { recursive: true });
+  const opts = ['-o', `Dir::State::Lists=${state}/lists`, '-o', `Dir::Cache=${state}/cache`, '-o', 'APT::Sandbox::User=root', '-o', 'Acquire::Languages=none', '-o', 'Debug::NoLocking=1', '-q'];
+  const update = await execIn(ctx.ns, ['apt-get', ...opts, 'update'], { timeoutMs: 120_000 });
+  const complaints = `${update.stdout.toString()}\n${update.stderr}`.split('\n').filter((l) => /^(W|E|Err):/.test(l.trim()));
+  if (update.code !== 0 || complaints.length) return { check: 'apt', target: pkg, ok: false, detail: `apt-get update: ${complaints[0]?.trim() ?? lastLine(update.stderr)}` };
+  const install = await execIn(ctx.ns, ['apt-get', ...opts, 'install', '-y', '--download-only', '--reinstall', '--no-install-recommends', pkg], { timeoutMs: 120_000 });
+  const fetched = (await readdir(join(state, 'cache', 'archives')).catch(() => [] as string[])).some((f) => f.startsWith(`${pkg}_`) && f.endsWith('.deb'));
+  return {
+    check: 'apt',
+    target: pkg,
+    ok: install.code === 0 && fetched,
+    detail: install.code === 0 && fetched ? 'apt-get update (InRelease signed by the site key) and the package download succeed' : `apt-get install --download-only: ${lastLine(install.stderr || install.stdout.toString())}`,
+  };
 }
 
 /**

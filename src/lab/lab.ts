@@ -19,7 +19,9 @@ import { metaOf } from '../kinds/oci/records.js';
 import { isDigest } from '../core/digest.js';
 import { renderNodeConfig, writeNodeConfig } from '../nodeconfig/index.js';
 import { Store } from '../store/store.js';
-import { checkFile, checkImage, checkInbound, checkNames, checkOutbound, checkPtrs, checkRun, checkTime, type LabCheck, type NodeContext } from './checks.js';
+import { publishedAptRepos, siteRepoPublicKey } from '../kinds/deb/nodes.js';
+import type { AptRepo } from '../nodeconfig/apt.js';
+import { checkApt, checkFile, checkImage, checkInbound, checkNames, checkOutbound, checkPtrs, checkRun, checkTime, type LabCheck, type NodeContext } from './checks.js';
 import { startNodeContainerd } from './containerd.js';
 import { execIn } from './exec.js';
 import { buildLabNetwork, LAB_NETNS_BASE, type LabNetwork } from './network.js';
@@ -100,6 +102,8 @@ export async function runLab(opts: LabOptions): Promise<LabReport> {
     const serve = network.net.spawn(admin, [process.execPath, BIN, 'serve', '--store', content.root, '--site', serveSite, '--json', '--no-access-log']);
     children.push(serve);
     await started(serve);
+    // serve made the site repository key if the store had none: the APT sources name it.
+    const apt = await aptContent(content.root);
     children.push(listen(network, network.outside, topo.targets.map((t) => [t.address, t.port])));
     const nodes = topo.hosts.filter((h) => h.role === 'node');
     for (const h of nodes) children.push(listen(network, network.ns.get(h.name)!, [['0.0.0.0', NODE_PORT]]));
@@ -109,7 +113,7 @@ export async function runLab(opts: LabOptions): Promise<LabReport> {
       checks.push({ node, ...c });
       opts.say?.(`${c.ok ? '✔' : '✘'} ${node.padEnd(10)} ${c.check.padEnd(7)} ${c.target}: ${c.detail}`);
     };
-    await Promise.all(nodes.map((h) => checkNode({ site, topo, network: network!, name: h.name, dir, content, runRef: opts.run, faults: opts.faults }, (c) => record(h.name, c))));
+    await Promise.all(nodes.map((h) => checkNode({ site, topo, network: network!, name: h.name, dir, content, apt, runRef: opts.run, faults: opts.faults }, (c) => record(h.name, c))));
     return {
       ok: checks.every((c) => c.ok),
       domain: site.domain,
@@ -175,17 +179,36 @@ interface NodeRun {
   name: string;
   dir: string;
   content: StoreContent;
+  apt: AptContent;
   runRef?: string;
   faults?: LabFaults;
 }
 
+interface AptContent {
+  repos: AptRepo[];
+  keyArmored?: string;
+  /** One package the node downloads through apt, when the store has APT repositories. */
+  package?: string;
+}
+
+async function aptContent(storeDir: string): Promise<AptContent> {
+  const store = await Store.open(storeDir);
+  try {
+    const repos = publishedAptRepos(store);
+    const pkg = store.find({ kind: 'deb' }).map((e) => e.record.name.split('/').pop()!).sort()[0];
+    return { repos, keyArmored: await siteRepoPublicKey(store), ...(repos.length && pkg ? { package: pkg } : {}) };
+  } finally {
+    store.close();
+  }
+}
+
 /** One node: its rendered configuration in place, then every check, in the order a node would need them. */
-async function checkNode({ site, topo, network, name, dir, content, runRef, faults }: NodeRun, record: (c: Omit<LabCheck, 'node'>) => void): Promise<void> {
+async function checkNode({ site, topo, network, name, dir, content, apt, runRef, faults }: NodeRun, record: (c: Omit<LabCheck, 'node'>) => void): Promise<void> {
   const ns = network.ns.get(name)!;
   const root = join(dir, 'nodes', name);
   const tmp = join(dir, 'tmp', name);
   await mkdir(tmp, { recursive: true });
-  const config = renderNodeConfig(site, { registries: content.registries });
+  const config = renderNodeConfig(site, { registries: content.registries, apt: apt.repos.length ? { repos: apt.repos, keyArmored: apt.keyArmored } : undefined });
   if (faults?.clockSource?.node === name) {
     const chrony = config.files.find((f) => f.path === 'etc/chrony/chrony.conf');
     if (chrony) chrony.content = chrony.content.replace(/^server \S+/m, `server ${faults.clockSource.server}`);
@@ -193,6 +216,11 @@ async function checkNode({ site, topo, network, name, dir, content, runRef, faul
   await writeNodeConfig(root, config.files);
   const resolvConf = config.files.find((f) => f.path === 'etc/resolv.conf');
   if (resolvConf) network.net.etcFile(ns, 'resolv.conf', resolvConf.content);
+  if (apt.repos.length) {
+    // A node's /etc/apt has these directories (empty on a fresh install); nodeconfig writes only its files.
+    for (const d of ['apt.conf.d', 'preferences.d', 'trusted.gpg.d', 'auth.conf.d']) await mkdir(join(root, 'etc/apt', d), { recursive: true });
+    network.net.etcTree(ns, 'apt', join(root, 'etc/apt'));
+  }
   const ctx: NodeContext = { host: topo.hosts.find((h) => h.name === name)!, ns, root, tmp, endpoints: config.endpoints };
 
   const hosts = topo.hosts.map((h) => ({ name: `${h.name}.${site.domain}`, address: h.address }));
@@ -210,6 +238,7 @@ async function checkNode({ site, topo, network, name, dir, content, runRef, faul
   } else {
     for (const f of content.files) record(await checkFile(ctx, f));
   }
+  if (apt.package) record(unresolved ? { check: 'apt', target: apt.package, ok: false, detail: `not tried: ${unresolved} does not resolve on this node (see the dns check)` } : await checkApt(ctx, apt.package));
   if (content.images.length && !unresolved) {
     const ctr = await startNodeContainerd(ns, join(dir, 'containerd', name)).catch((err: Error) => err);
     if (ctr instanceof Error) record({ check: 'image', target: 'containerd', ok: false, detail: ctr.message });

@@ -2,7 +2,7 @@
 // that exist only inside them; nothing reaches the real network. Used by `airlock lab` (and the tests).
 // Needs root (CAP_NET_ADMIN) and iproute2. Names carry a per-run prefix so parallel runs never collide.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 
 export interface Link {
   /** namespace, address/prefix on its end */
@@ -26,18 +26,9 @@ export class Netns {
 
   /** A veth pair between two namespaces, each end addressed and up. */
   link(l: Link): void {
-    const [nsA, addrA] = l.a;
-    const [nsB, addrB] = l.b;
-    const i = this.names.length + Math.floor(Math.random() * 1e6);
-    const ifA = `va${i}`.slice(0, 15);
-    const ifB = `vb${i}`.slice(0, 15);
-    ip('link', 'add', ifA, 'type', 'veth', 'peer', 'name', ifB);
-    ip('link', 'set', ifA, 'netns', nsA);
-    ip('link', 'set', ifB, 'netns', nsB);
-    this.exec(nsA, ['ip', 'addr', 'add', addrA, 'dev', ifA]);
-    this.exec(nsB, ['ip', 'addr', 'add', addrB, 'dev', ifB]);
-    this.exec(nsA, ['ip', 'link', 'set', ifA, 'up']);
-    this.exec(nsB, ['ip', 'link', 'set', ifB, 'up']);
+    const [ifA, ifB] = this.veth(l.a[0], l.b[0]);
+    this.up(l.a[0], ifA, l.a[1]);
+    this.up(l.b[0], ifB, l.b[1]);
   }
 
   /** A bridge (a switch) inside namespace `ns`; returns its device name. */
@@ -49,16 +40,25 @@ export class Netns {
 
   /** Plug namespace `ns` into a bridge in `switchNs` with one veth pair; its end gets `address` (CIDR). */
   plug(ns: string, address: string, switchNs: string, bridge: string): void {
-    const i = this.names.length + Math.floor(Math.random() * 1e6);
-    const inside = `eth${i}`.slice(0, 15);
-    const port = `vp${i}`.slice(0, 15);
-    ip('link', 'add', inside, 'type', 'veth', 'peer', 'name', port);
-    ip('link', 'set', inside, 'netns', ns);
-    ip('link', 'set', port, 'netns', switchNs);
+    const [inside, port] = this.veth(ns, switchNs);
     this.exec(switchNs, ['ip', 'link', 'set', port, 'master', bridge]);
     this.exec(switchNs, ['ip', 'link', 'set', port, 'up']);
-    this.exec(ns, ['ip', 'addr', 'add', address, 'dev', inside]);
-    this.exec(ns, ['ip', 'link', 'set', inside, 'up']);
+    this.up(ns, inside, address);
+  }
+
+  /** A veth pair with one end moved into each namespace; returns the two device names. */
+  private veth(nsA: string, nsB: string): [string, string] {
+    const i = this.names.length + Math.floor(Math.random() * 1e6);
+    const [ifA, ifB] = [`va${i}`.slice(0, 15), `vb${i}`.slice(0, 15)];
+    ip('link', 'add', ifA, 'type', 'veth', 'peer', 'name', ifB);
+    ip('link', 'set', ifA, 'netns', nsA);
+    ip('link', 'set', ifB, 'netns', nsB);
+    return [ifA, ifB];
+  }
+
+  private up(ns: string, dev: string, address: string): void {
+    this.exec(ns, ['ip', 'addr', 'add', address, 'dev', dev]);
+    this.exec(ns, ['ip', 'link', 'set', dev, 'up']);
   }
 
   route(ns: string, ...args: string[]): void {
@@ -72,6 +72,12 @@ export class Netns {
   etcFile(ns: string, name: string, content: string): void {
     mkdirSync(`/etc/netns/${ns}`, { recursive: true });
     writeFileSync(`/etc/netns/${ns}/${name}`, content);
+  }
+
+  /** A directory the namespace sees in place of /etc/<name> (a copy of `src`), e.g. a node's own /etc/apt. */
+  etcTree(ns: string, name: string, src: string): void {
+    mkdirSync(`/etc/netns/${ns}`, { recursive: true });
+    cpSync(src, `/etc/netns/${ns}/${name}`, { recursive: true });
   }
 
   exec(ns: string, argv: string[]): string {

@@ -5,13 +5,16 @@ import { mkdir } from 'node:fs/promises';
 import type { Site } from '../config/site.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { renderChrony } from './chrony.js';
+import { renderApt, type AptRepo } from './apt.js';
 import { renderGo } from './go.js';
 import { KUBESPRAY_REGISTRIES, renderContainerd } from './containerd.js';
 import { renderContainers } from './containers.js';
+import { renderHelm } from './helm.js';
 import { nodeEndpoints, type NodeEndpoints } from './endpoints.js';
 import { renderKubespray } from './kubespray.js';
 import { renderResolver } from './resolver.js';
 import { renderTrust } from './trust.js';
+import { renderYum, type YumOptions } from './yum.js';
 import { AirlockError } from '../core/errors.js';
 import type { RenderedFile } from './rendered.js';
 import { loadPreset, presetVersions, type PresetData } from '../kubespray/preset.js';
@@ -32,6 +35,10 @@ export interface NodeConfigOptions {
   caPem?: string;
   /** The kubespray release offline.yml is for (its download and image variables); default the newest preset. */
   kubespray?: PresetData;
+  /** APT repositories the store publishes, and the site repository key (armored) that signs them. */
+  apt?: { repos: AptRepo[]; keyArmored?: string };
+  /** YUM repositories the store serves (rpms: entries), their vendor keys, and the site repository key. */
+  yum?: YumOptions;
 }
 
 export function renderNodeConfig(site: Site, opts: NodeConfigOptions = {}): NodeConfig {
@@ -47,9 +54,12 @@ export function renderNodeConfig(site: Site, opts: NodeConfigOptions = {}): Node
     // Unlike containerd these clients have no catch-all mirror: kubespray's default registries are listed too.
     ...renderContainers(endpoints, [...KUBESPRAY_REGISTRIES, ...registries], opts.caPem),
     ...renderChrony(endpoints),
+    ...renderApt(endpoints, opts.apt?.repos ?? [], opts.apt?.keyArmored),
     ...renderGo(endpoints),
     ...renderResolver(endpoints, notes),
-    ...renderKubespray(endpoints, registries, notes, opts.kubespray ?? loadPreset(presetVersions()[0]!)),
+    ...renderYum(endpoints, opts.yum),
+    ...renderHelm(endpoints),
+    ...renderKubespray(endpoints, registries, notes, opts.kubespray ?? loadPreset(presetVersions()[0]!), opts.yum?.repos ?? []),
   ];
   return { endpoints, files, notes };
 }

@@ -5,13 +5,14 @@
 // image is served under its upstream name, and containerd also mirrors the upstream names (for images
 // kubespray does not name: charts, workloads).
 import { stringify } from 'yaml';
+import { yumKubesprayVars, type YumRepo } from './yum.js';
 import type { NodeEndpoints } from './endpoints.js';
 import type { RenderedFile } from './rendered.js';
 import { kubesprayMirrors, KUBESPRAY_REGISTRIES, upstreamsOf } from './containerd.js';
 import { downloadOverrides, imageRepoOverrides, SITE_BASES } from './kubespray-overrides.js';
 import type { PresetData } from '../kubespray/preset.js';
 
-export function renderKubespray(ep: NodeEndpoints, registries: string[], notes: string[], preset: PresetData): RenderedFile[] {
+export function renderKubespray(ep: NodeEndpoints, registries: string[], notes: string[], preset: PresetData, yumRepos: YumRepo[] = []): RenderedFile[] {
   const section = (comment: string, vars: Record<string, unknown>) => `# ${comment}\n${stringify(vars, { lineWidth: 0 })}`;
   const parts = [
     '# airlock nodeconfig: kubespray offline settings for this site. Put this file in',
@@ -46,6 +47,7 @@ export function renderKubespray(ep: NodeEndpoints, registries: string[], notes: 
   } else if (ep.dns) {
     notes.push(`dns listens on port ${ep.dns.port}: kubespray's upstream_dns_servers takes addresses only, so it was left out`);
   }
+  if (yumRepos.length > 0) parts.push(section('RPM packages from the admin server’s YUM repositories (/yum/<name>/).', yumKubesprayVars(ep, yumRepos)));
   return [{ path: 'kubespray/offline.yml', content: parts.join('\n') }];
 }
 

@@ -6,6 +6,7 @@ import type { ListenAddress } from '../netsvc/bind.js';
 import { RateLimiter } from '../netsvc/rate-limit.js';
 import { SystemClock } from './clock.js';
 import { trackReceiveLatency } from './latency.js';
+import { openWakeDelay } from './run-delay.js';
 import { LocalSource } from './local-source.js';
 import { NtpResponder } from './responder.js';
 import type { ServiceCounters } from '../netsvc/counters.js';
@@ -26,15 +27,17 @@ export function rateLimitsFor(site: Site): { rateLimit?: RateLimiter; kodLimit?:
 
 export async function startNtp(site: Site, listen: ListenAddress[], logger: Logger, counters?: ServiceCounters): Promise<RunningNtp> {
   const ntp = site.ntp ?? {};
-  const clock = new SystemClock();
+  const wakeDelay = openWakeDelay();
+  const clock = new SystemClock(2000, wakeDelay?.mark);
   const servers = (ntp.upstream ?? []).map((u) => parseEndpoint(u, 123)!);
   const upstream = servers.length ? new UpstreamSource(clock, ntp['unsynchronised-after'] ?? 3600) : undefined;
   const source = upstream ?? new LocalSource(clock, ntp.stratum ?? 8);
-  const receiveLatency = await trackReceiveLatency();
-  const responder = new NtpResponder({ clock, source, receiveLatency, ...rateLimitsFor(site) });
+  const receiveLatency = await trackReceiveLatency({ wakeDelay });
+  const responder = new NtpResponder({ clock, source, receiveLatency, wakeDelay, ...rateLimitsFor(site) });
   const listeners = await startNtpListeners(responder, listen, logger, counters).catch((err) => {
     clock.close();
     receiveLatency.close();
+    wakeDelay?.close();
     throw err;
   });
   const poller = upstream ? await startUpstreamPoller({ servers, source: upstream, clock, logger, poll: ntp.poll ?? 64 }) : undefined;
@@ -44,6 +47,7 @@ export async function startNtp(site: Site, listen: ListenAddress[], logger: Logg
       clock.close();
       receiveLatency.close();
       await poller?.close();
+      wakeDelay?.close();
       await listeners.close();
     },
   };

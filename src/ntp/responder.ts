@@ -5,6 +5,7 @@
 import type { RateLimiter } from '../netsvc/rate-limit.js';
 import { toShort, type Clock } from './clock.js';
 import type { ReceiveLatency } from './latency.js';
+import type { WakeDelay } from './run-delay.js';
 import { asciiRefid, LEAP_UNSYNC, MODE, NTP_HEADER } from './packet.js';
 
 /** What the server currently says about its time: from the local clock or an upstream it follows. */
@@ -38,6 +39,8 @@ export interface ResponderOptions {
   kodLimit?: RateLimiter;
   /** Subtracted from receive stamps taken in JavaScript (see latency.ts). */
   receiveLatency?: ReceiveLatency;
+  /** Also subtracted: how long this thread waited for a CPU on the wake that brought the request. */
+  wakeDelay?: WakeDelay;
 }
 
 export class NtpResponder {
@@ -46,6 +49,7 @@ export class NtpResponder {
   handle(msg: Buffer, address: string): Buffer | null {
     const out = Buffer.allocUnsafe(NTP_HEADER);
     this.opts.clock.write(out, 32, -(this.opts.receiveLatency?.seconds ?? 0)); // receive stamp first, before any work
+    const waited = this.opts.wakeDelay?.waited() ?? 0;
     if (msg.length < NTP_HEADER) return null;
     const mode = msg[0]! & 7;
     const version = (msg[0]! >> 3) & 7;
@@ -65,7 +69,7 @@ export class NtpResponder {
     out.writeUInt32BE(s.refid >>> 0, 12);
     writeSeconds(out, 16, s.reference);
     msg.copy(out, 24, 40, 48); // origin = the client's transmit timestamp, bit for bit
-    if (s.offset !== 0) shift(out, 32, s.offset);
+    if (s.offset - waited !== 0) shift(out, 32, s.offset - waited);
     clock.write(out, 40, s.offset); // transmit timestamp last
     return out;
   }

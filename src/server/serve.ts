@@ -18,6 +18,7 @@ import { Store, type StoreView } from '../store/store.js';
 import { CachingBlobReader } from '../http/blob-cache.js';
 import { loadOrCreateRepoKey } from '../reposign/signer.js';
 import { repoKeyRoutes } from '../reposign/routes.js';
+import { uiRoutes } from '../ui/routes.js';
 
 export interface ServeOptions {
   storeDir: string;
@@ -36,6 +37,8 @@ export interface ServeOptions {
   accessLog?: boolean;
   /** PEM certificate and key: HTTPS instead of HTTP. */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** The site CA (PEM, site.yaml http.tls.ca): the dashboard's node configuration tells nodes to trust it. */
+  caPem?: string;
   /** The OS-repository signing key (armored OpenPGP); default keys/repo-signing.asc in the store, made when missing. */
   repoKey?: string;
 }
@@ -75,6 +78,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       }) ?? [],
   );
   routes.push(...repoKeyRoutes(signer));
+  // The dashboard reads what the listeners bound and what /metrics counts once they exist (at request time).
+  routes.push(...uiRoutes({ store: view, auth, anonymousPull: opts.anonymousPull ?? true, site: opts.site, caPem: opts.caPem, repoKeyArmored: signer.publicKeyArmored, metrics: () => app.metrics.render(), bound: () => ({ url: http.url, ...network?.addresses }) }));
   const app = createApp({ routes, log: opts.log });
   const http = await listen(app, { host: opts.host, port: opts.port, log: opts.log, accessLog: opts.accessLog ?? true, tls: opts.tls, limits: httpLimitsOf(opts.site) });
   if (created) opts.log.info({ file: repoKeyFile, fingerprint: signer.fingerprint }, 'made the site repository signing key');

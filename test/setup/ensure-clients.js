@@ -38,6 +38,14 @@ const CLIENTS = {
   gzip: 'gzip',
   pgrep: 'procps',
   sysctl: 'procps',
+  chromium: 'chromium',
+  'apt-ftparchive': 'apt-utils',
+  'dpkg-deb': 'dpkg',
+  gpg: 'gnupg',
+  xz: 'xz-utils',
+  mmdebstrap: 'mmdebstrap',
+  gpgv: 'gpgv',
+  rpm: 'rpm', rpmbuild: 'rpm', rpmsign: 'rpm', createrepo_c: 'createrepo-c', modifyrepo_c: 'createrepo-c', dnf: 'dnf',
 };
 
 const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd} || test -x /usr/sbin/${cmd}`], { stdio: 'ignore' }).status === 0;

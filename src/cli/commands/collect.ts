@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { collect } from '../../collect/collect.js';
-import { formatSize } from '../../core/units.js';
+import { count, formatSize } from '../../core/units.js';
 import { printResult } from '../output.js';
 import { DEFAULT_RETRY } from '../../collect/retry.js';
 import { commandLogger, commandProgress, intOption, jsonOption, storeOption } from './common.js';
@@ -31,9 +31,9 @@ export function register(program: Command): void {
       });
       printResult(o, summary, () =>
         [
-          `collected ${summary.entries} entries (${summary.artifacts} artifacts) in ${(summary.durationMs / 1000).toFixed(1)} s`,
-          `  downloaded ${summary.downloaded.count} blobs, ${formatSize(summary.downloaded.bytes)}`,
-          `  already had ${summary.reused.count} blobs, ${formatSize(summary.reused.bytes)}`,
+          `collected ${count(summary.entries, 'entry', 'entries')} (${count(summary.artifacts, 'artifact')}) in ${(summary.durationMs / 1000).toFixed(1)} s`,
+          `  downloaded ${count(summary.downloaded.count, 'blob')}, ${formatSize(summary.downloaded.bytes)}`,
+          `  already had ${count(summary.reused.count, 'blob')}, ${formatSize(summary.reused.bytes)}`,
           `  lock: ${summary.lockFile}`,
         ].join('\n'),
       );

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { load } from '../../bundle/load.js';
 import { loadPublicKey } from '../../bundle/signing.js';
 import { describeBundle } from '../../bundle/toc.js';
-import { formatSize } from '../../core/units.js';
+import { count, formatSize } from '../../core/units.js';
 import { printResult } from '../output.js';
 import { commandProgress, jsonOption, storeOption } from './common.js';
 
@@ -30,8 +30,8 @@ export function register(program: Command): void {
       });
       if (summary.freshness === 'downgrade') process.stderr.write(`airlock: warning: --allow-downgrade: ${describeBundle(summary)} is not newer than what this store loaded; content may roll back (recorded in the receipt)\n`);
       printResult(o, summary, () =>
-        `loaded ${describeBundle(summary)} (signature ${summary.signature}${summary.freshness === 'same' ? ', loaded before: resumed' : ''}): ${summary.blobs.loaded} blobs, ${formatSize(summary.bytesLoaded)}; ` +
-        `${summary.blobs.present} already present; ${summary.artifacts} artifacts\nreceipt: ${summary.receipt}`,
+        `loaded ${describeBundle(summary)} (signature ${summary.signature}${summary.freshness === 'same' ? ', loaded before: resumed' : ''}): ${count(summary.blobs.loaded, 'blob')}, ${formatSize(summary.bytesLoaded)}; ` +
+        `${summary.blobs.present} already present; ${count(summary.artifacts, 'artifact')}\nreceipt: ${summary.receipt}`,
       );
     });
 }

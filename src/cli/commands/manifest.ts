@@ -1,4 +1,5 @@
 // airlock manifest from-lists --files F --images F [--platforms …] [--out airlock.yaml] [--force] [--json]
+import { count } from '../../core/units.js';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { manifestFromLists } from '../../config/manifest-from-lists.js';
@@ -23,6 +24,6 @@ export function register(program: Command): void {
       if (existsSync(o.out) && !o.force) throw new AirlockError('USAGE', `${o.out} exists`, { hint: 'choose another --out, or add --force to replace it' });
       const made = manifestFromLists({ files: o.files, images: o.images, platforms: o.platforms?.split(',').map((p) => p.trim()).filter(Boolean) });
       await writeFileAtomic(o.out, made.yaml);
-      printResult(o, { out: o.out, files: made.files, images: made.images }, () => `wrote ${o.out}: ${made.files} files, ${made.images} images; next: airlock collect -f ${o.out}`);
+      printResult(o, { out: o.out, files: made.files, images: made.images }, () => `wrote ${o.out}: ${count(made.files, 'file')}, ${count(made.images, 'image')}; next: airlock collect -f ${o.out}`);
     });
 }

@@ -1,7 +1,7 @@
 // `airlock push`: copy the store's images into an existing registry (the scale-out path).
 import type { Command } from 'commander';
 import { AirlockError } from '../../core/errors.js';
-import { formatSize } from '../../core/units.js';
+import { count, formatSize } from '../../core/units.js';
 import { pushStore } from '../../kinds/oci/push.js';
 import { printResult } from '../output.js';
 import { commandLogger, jsonOption, storeOption } from './common.js';
@@ -32,8 +32,8 @@ export function register(program: Command): void {
         plainHttp: !!o.plainHttp,
         concurrency: o.concurrency,
         log: commandLogger(),
-        onImage: o.json ? undefined : (r) => process.stderr.write(`pushed     ${r.target} (${r.blobs.pushed} blobs pushed, ${r.blobs.mounted} mounted, ${r.blobs.skipped} already there, ${formatSize(r.bytes)})\n`),
+        onImage: o.json ? undefined : (r) => process.stderr.write(`pushed     ${r.target} (${count(r.blobs.pushed, 'blob')} pushed, ${r.blobs.mounted} mounted, ${r.blobs.skipped} already there, ${formatSize(r.bytes)})\n`),
       });
-      printResult(o, summary, () => `pushed ${summary.images.length} images to ${summary.registry} in ${(summary.durationMs / 1000).toFixed(1)} s`);
+      printResult(o, summary, () => `pushed ${count(summary.images.length, 'image')} to ${summary.registry} in ${(summary.durationMs / 1000).toFixed(1)} s`);
     });
 }

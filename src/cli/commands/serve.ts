@@ -7,6 +7,7 @@ import { reloadOnHangup, untilSignal } from '../signals.js';
 import { parseListen } from '../../core/listen.js';
 import { printResult } from '../output.js';
 import { jsonOption, storeOption } from './common.js';
+import { readCa } from './nodeconfig.js';
 
 export function register(program: Command): void {
   program
@@ -44,12 +45,14 @@ export function register(program: Command): void {
         accessLog: o.accessLog !== false,
         tls: tlsFiles ? readTlsFiles(tlsFiles) : undefined,
         repoKey: o.repoKey,
+        caPem: site?.http?.tls?.ca ? readCa(sitePath(o.site, site.http.tls.ca)) : undefined,
       });
-      const result = { url: server.url, ...server.network };
+      const result = { url: server.url, dashboard: `${server.url}/ui/`, ...server.network };
       printResult(o, result, () =>
         [
           `airlock serving ${server.store.paths.root}`,
           `  http ${server.url}`,
+          `  web  ${server.url}/ui/ (dashboard)`,
           ...(server.network.dns ?? []).map((a) => `  dns  ${a} (udp+tcp)`),
           ...(server.network.ntp ?? []).map((a) => `  ntp  ${a} (udp)`),
         ].join('\n'),

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { AirlockError } from '../../core/errors.js';
-import { formatSize } from '../../core/units.js';
+import { count, formatSize } from '../../core/units.js';
 import { Store } from '../../store/store.js';
 import { fsck } from '../../store/fsck.js';
 import { gc, DEFAULT_GC_GRACE_MS } from '../../store/gc.js';
@@ -65,7 +65,7 @@ export function register(program: Command): void {
           [
             `store ${info.root}`,
             `  blobs: ${info.blobs} (${formatSize(info.bytes)})`,
-            ...Object.entries(info.kinds).map(([k, n]) => `  ${k}: ${n} artifacts`),
+            ...Object.entries(info.kinds).map(([k, n]) => `  ${k}: ${count(n, 'artifact')}`),
             `  receipt: ${info.receipt ?? 'none (nothing loaded from a bundle yet)'}`,
           ].join('\n'),
         );
@@ -85,7 +85,7 @@ export function register(program: Command): void {
         const report = await fsck(store, { rebuild: o.rebuild, quick: o.quick, repair: o.repair });
         printResult(o, report, () =>
           [
-            `${report.blobs} blobs, ${report.artifacts} artifacts: ${report.ok ? 'clean' : 'PROBLEMS'}`,
+            `${count(report.blobs, 'blob')}, ${count(report.artifacts, 'artifact')}: ${report.ok ? 'clean' : 'PROBLEMS'}`,
             ...report.corrupt.map((d) => `corrupt blob ${d}${report.repaired.includes(d) ? ' (deleted)' : ''}`),
             ...report.missing.map((m) => `missing blob ${m.digest} of ${m.artifact}`),
             ...report.unreadableRecords.map((d) => `unreadable artifact record ${d}`),
@@ -114,7 +114,7 @@ export function register(program: Command): void {
     .action((o) =>
       withStore(o.store, async (store) => {
         const report = await gc(store, { dryRun: o.dryRun, graceMs: o.grace });
-        printResult(o, report, () => `${o.dryRun ? 'would delete' : 'deleted'} ${report.removed.length} blobs (${formatSize(report.freedBytes)}), kept ${report.kept}`);
+        printResult(o, report, () => `${o.dryRun ? 'would delete' : 'deleted'} ${count(report.removed.length, 'blob')} (${formatSize(report.freedBytes)}), kept ${report.kept}`);
       }),
     );
 }

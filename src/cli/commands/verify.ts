@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { badChunksError, describeReport, verifyBundle } from '../../bundle/verify.js';
 import { loadPublicKey } from '../../bundle/signing.js';
-import { formatSize } from '../../core/units.js';
+import { count, formatSize } from '../../core/units.js';
 import { printResult } from '../output.js';
 import { commandProgress, jsonOption } from './common.js';
 
@@ -18,7 +18,7 @@ export function register(program: Command): void {
       const report = await verifyBundle(dir, { publicKey: o.pubkey ? loadPublicKey(o.pubkey) : undefined, allowUnsigned: o.allowUnsigned }, commandProgress(o));
       printResult(o, report, () =>
         report.ok
-          ? `${describeReport(report)}: signature ${report.signature}, ${report.chunks} chunks, ${formatSize(report.bytes)}: all good`
+          ? `${describeReport(report)}: signature ${report.signature}, ${count(report.chunks, 'chunk')}, ${formatSize(report.bytes)}: all good`
           : report.bad.map((b) => `BAD ${b.file}: ${b.problem}`).join('\n'),
       );
       if (!report.ok) throw badChunksError(report);

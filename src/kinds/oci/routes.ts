@@ -75,7 +75,7 @@ export function ociRoutes(opts: ServeOptions): Route[] {
       await authorize(req, 'pull');
       return paginate(req, view.names(), (page) => ({ repositories: page }), '/v2/_catalog');
     }
-    const t = parseTarget(req);
+    const t = unflatten(req, parseTarget(req));
     switch (t.kind) {
       case 'manifests':
         return manifests(req, t);
@@ -95,6 +95,22 @@ export function ociRoutes(opts: ServeOptions): Route[] {
         return referrers(req, t);
     }
   };
+
+  /** A read of a name served without its upstream registry resolves to the one upstream that has it. */
+  const told = new Set<string>();
+  function unflatten(req: HttpRequest, t: Target): Target {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || t.kind === 'uploads' || view.repo(t.repo)) return t;
+    const candidates = view.flattened(t.repo);
+    if (candidates.length > 1) {
+      throw new OciError('NAME_UNKNOWN', `repository ${t.repo} is ambiguous: ${candidates.join(', ')} all have it; pull it by its full name`, { name: t.repo, candidates });
+    }
+    if (candidates.length === 0) return t;
+    if (!told.has(t.repo)) {
+      told.add(t.repo);
+      opts.log.info({ requested: t.repo, served: candidates[0] }, 'a name without its upstream registry is served from the one upstream that has it');
+    }
+    return { ...t, repo: candidates[0]! };
+  }
 
   async function manifests(req: HttpRequest, t: Target): Promise<HttpResponse> {
     const deps: ManifestDeps = { opts, view, links: await unlinked, republish };

@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import type { StoreView } from '../../store/store.js';
 import { isDigest } from '../../core/digest.js';
 import { metaOf } from './records.js';
-import { servedRepo } from './names.js';
+import { servedRepo, upstreamRegistries } from './names.js';
 import type { Descriptor } from './media.js';
 
 export interface ManifestDesc {
@@ -26,6 +26,8 @@ export interface Repo {
 export class RegistryView {
   private repos = new Map<string, Repo>();
   private sortedNames: string[] = [];
+  /** Served names by their path without the upstream registry: `kube-apiserver` → [`registry.k8s.io/kube-apiserver`]. */
+  private byFlatName = new Map<string, string[]>();
   private dirty = true;
   private checkedAt = 0;
   private markersMtime = -1;
@@ -76,6 +78,23 @@ export class RegistryView {
     }
     this.repos = repos;
     this.sortedNames = [...repos.keys()].sort();
+    this.byFlatName = new Map();
+    for (const served of this.sortedNames) {
+      const { name } = repos.get(served)!;
+      if (upstreamRegistries([name]).length === 0) continue;
+      const flat = served.slice(served.indexOf('/') + 1);
+      this.byFlatName.set(flat, [...(this.byFlatName.get(flat) ?? []), served]);
+    }
+  }
+
+  /**
+   * The repositories a name could mean once its upstream registry was left out, as kubespray's offline
+   * docs do (`kube_image_repo: "{{ registry_host }}"` asks for `<admin>/kube-apiserver`). Exactly one
+   * makes the name usable; several make it ambiguous.
+   */
+  flattened(served: string): string[] {
+    this.fresh();
+    return this.byFlatName.get(served) ?? [];
   }
 
   repo(served: string): Repo | undefined {
