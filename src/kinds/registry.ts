@@ -5,5 +5,6 @@ import { ociKind } from './oci/index.js';
 import { debKind } from './deb/index.js';
 import { rpmKind } from './rpm/index.js';
 import { helmKind } from './helm/index.js';
+import { gomodKind } from './gomod/index.js';
 
-export const KINDS: readonly AnyKind[] = [fileKind, ociKind, debKind, rpmKind, helmKind];
+export const KINDS: readonly AnyKind[] = [fileKind, ociKind, debKind, rpmKind, helmKind, gomodKind];

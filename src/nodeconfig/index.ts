@@ -6,6 +6,7 @@ import type { Site } from '../config/site.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { renderChrony } from './chrony.js';
 import { renderApt, type AptRepo } from './apt.js';
+import { renderGo } from './go.js';
 import { KUBESPRAY_REGISTRIES, renderContainerd } from './containerd.js';
 import { renderContainers } from './containers.js';
 import { renderHelm } from './helm.js';
@@ -54,6 +55,7 @@ export function renderNodeConfig(site: Site, opts: NodeConfigOptions = {}): Node
     ...renderContainers(endpoints, [...KUBESPRAY_REGISTRIES, ...registries], opts.caPem),
     ...renderChrony(endpoints),
     ...renderApt(endpoints, opts.apt?.repos ?? [], opts.apt?.keyArmored),
+    ...renderGo(endpoints),
     ...renderResolver(endpoints, notes),
     ...renderYum(endpoints, opts.yum),
     ...renderHelm(endpoints),

@@ -33,6 +33,7 @@ const CLIENTS = {
   ip: 'iproute2',
   nft: 'nftables',
   jq: 'jq',
+  go: 'golang-go',
   unzip: 'unzip',
   gzip: 'gzip',
   pgrep: 'procps',
