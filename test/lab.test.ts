@@ -1,9 +1,9 @@
 // `airlock lab`: the reference site (admin, cp1, w1, w2, a gateway with one allow rule) built in network
-// namespaces over a store with the demo's content plus a runnable busybox image; every check on every
-// node passes. Then one thing at a time is broken and exactly the matching checks turn red, with a
+// namespaces over a store with the demo's content plus a runnable busybox image, a Go module and a chart;
+// every check on every node passes. Then one thing at a time is broken and exactly the matching checks turn red, with a
 // reason. A killed lab's namespaces are removed by the next run.
 import { execFileSync } from 'node:child_process';
-import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runLab, type LabCheck, type LabReport } from '../src/lab/lab.js';
@@ -13,6 +13,8 @@ import { airlock, airlockProcess, firstJson } from './helpers/cli.js';
 import { ok } from './helpers/pipeline.js';
 import { buildBusyboxImage, writeLayout } from './helpers/oci-fixtures.js';
 import { tempDir } from './helpers/tmp.js';
+import { serveTree, writeProxyTree } from './helpers/go-fixtures.js';
+import { fetchHelm } from './helpers/oci-helm.js';
 
 const dir = tempDir();
 const namespaces = () => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
@@ -35,6 +37,7 @@ const NODES = ['cp1', 'w1', 'w2'];
 const BUSYBOX = 'k8s.invalid/lab/busybox:1';
 const RUN = `${BUSYBOX} /bin/echo ok`;
 let store: string;
+let helm: string;
 const site = join(dir, 'site.yaml');
 
 beforeAll(async () => {
@@ -48,6 +51,25 @@ beforeAll(async () => {
   writeLayout(layout, { '1': buildBusyboxImage(layout) });
   writeFileSync(join(dir, 'busybox.yaml'), `version: 1\nimages:\n  - layout: ${layout}\n    name: k8s.invalid/lab/busybox\n`);
   await ok(['collect', '-f', join(dir, 'busybox.yaml'), '--store', store]);
+  // A Go module and a chart, from upstreams built here, so the nodes' go and helm checks run too.
+  const goUp = await serveTree(writeProxyTree(join(dir, 'goproxy'), [{ path: 'example.invalid/hello', version: 'v1.0.0', go: '1.17', files: { 'hello.go': 'package hello\n' } }]));
+  for (const d of ['helm-bin', 'chart-src', 'charts']) mkdirSync(join(dir, d), { recursive: true });
+  helm = fetchHelm(join(dir, 'helm-bin'));
+  const helmEnv = { HELM_CACHE_HOME: join(dir, 'hc'), HELM_CONFIG_HOME: join(dir, 'hcfg'), HELM_DATA_HOME: join(dir, 'hd') };
+  execFileSync(helm, ['create', join(dir, 'chart-src', 'labchart')], { env: { ...process.env, ...helmEnv }, stdio: 'ignore' });
+  execFileSync(helm, ['package', join(dir, 'chart-src', 'labchart'), '-d', join(dir, 'charts')], { env: { ...process.env, ...helmEnv }, stdio: 'ignore' });
+  execFileSync(helm, ['repo', 'index', join(dir, 'charts')], { env: { ...process.env, ...helmEnv }, stdio: 'ignore' });
+  const chartUp = await serveTree(join(dir, 'charts'));
+  writeFileSync(
+    join(dir, 'more.yaml'),
+    ['version: 1', 'go:', `  - proxy: ${goUp.url}`, '    modules: [example.invalid/hello@v1.0.0]', 'charts:', `  - repo: ${chartUp.url}/`, '    name: labchart', '    version: 0.1.0', '    images: false', ''].join('\n'),
+  );
+  try {
+    await ok(['collect', '-f', join(dir, 'more.yaml'), '--store', store]);
+  } finally {
+    await goUp.close();
+    await chartUp.close();
+  }
   writeFileSync(site, SITE);
 }, 300_000);
 
@@ -57,13 +79,13 @@ const perNode = (checks: LabCheck[], node: string, kind: string) => checks.filte
 describe('airlock lab --site', () => {
   it('builds admin + three nodes and every check on every node passes', async () => {
     const started = Date.now();
-    const r = await airlock(['lab', '--store', store, '--site', site, '--run', RUN, '--json']);
+    const r = await airlock(['lab', '--store', store, '--site', site, '--run', RUN, '--helm', helm, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as LabReport;
     expect(red(report)).toEqual([]);
     expect(report.hosts.map((h) => h.name)).toEqual(['admin', ...NODES]);
     for (const node of NODES) {
-      for (const kind of ['dns', 'ptr', 'ntp', 'run', 'apt']) expect(perNode(report.checks, node, kind), `${node} ${kind}`).toHaveLength(1);
+      for (const kind of ['dns', 'ptr', 'ntp', 'run', 'apt', 'go', 'helm']) expect(perNode(report.checks, node, kind), `${node} ${kind}`).toHaveLength(1);
       expect(perNode(report.checks, node, 'file')).toHaveLength(4);
       expect(perNode(report.checks, node, 'image').map((c) => c.target)).toContain(BUSYBOX);
       // allowed 10.99.0.1:443, its network on another port, an unlisted address, and the outside coming in.

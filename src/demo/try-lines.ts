@@ -1,9 +1,10 @@
 // The demo's "Try:" lines. Each needs a client (curl, skopeo, dig, chronyd…) that a fresh machine may
 // lack: lines whose command is on PATH are shown as they are; the others are marked with what they
 // need, and one `apt-get install` line names the Debian packages for all of them.
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { onPath } from '../core/on-path.js';
 import { fileURLToPath } from 'node:url';
+
+export { onPath };
 
 export interface TryLine {
   line: string;
@@ -13,18 +14,6 @@ export interface TryLine {
 
 /** Debian package of each client the try-lines use (airlock itself is not a Debian package). */
 const PACKAGES: Record<string, string> = { curl: 'curl', xxd: 'xxd', skopeo: 'skopeo', dig: 'bind9-dnsutils', chronyd: 'chrony', 'apt-get': 'apt' };
-
-/** `command -v`: true when `cmd` is an executable file in one of PATH's directories. */
-export function onPath(cmd: string, path = process.env.PATH ?? ''): boolean {
-  return path.split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir || '.', cmd), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
 
 /** How to run airlock in a line a user copies: `airlock` once it is on PATH, else this checkout's bin. */
 export function airlockCommand(has: (cmd: string) => boolean = onPath): string {

@@ -9,7 +9,7 @@ import { execIn, lastLine } from './exec.js';
 import type { NodeContainerd } from './containerd.js';
 import type { LabHost, OutsideTarget } from './topology.js';
 
-export type CheckKind = 'dns' | 'ptr' | 'ntp' | 'file' | 'image' | 'run' | 'apt' | 'gateway';
+export type CheckKind = 'dns' | 'ptr' | 'ntp' | 'file' | 'image' | 'run' | 'apt' | 'go' | 'helm' | 'gateway';
 
 export interface LabCheck {
   node: string;
@@ -118,6 +118,35 @@ export async function checkApt(ctx: NodeContext, pkg: string): Promise<Check> {
     ok: install.code === 0 && fetched,
     detail: install.code === 0 && fetched ? 'apt-get update (InRelease signed by the site key) and the package download succeed' : `apt-get install --download-only: ${lastLine(install.stderr || install.stdout.toString())}`,
   };
+}
+
+/** `go mod download` on the node with the Go environment nodeconfig rendered (GOPROXY at the admin, no fallback). */
+export async function checkGo(ctx: NodeContext, mod: { path: string; version: string }): Promise<Check> {
+  const target = `${mod.path}@${mod.version}`;
+  const t = join(ctx.tmp, 'go');
+  await mkdir(t, { recursive: true });
+  const script = `. '${join(ctx.root, 'etc/profile.d/airlock-go.sh')}' && cd '${t}' && HOME='${t}' GOMODCACHE='${t}/mod' GOPATH='${t}/path' GOCACHE='${t}/cache' GOFLAGS=-modcacherw exec go mod download -json '${target}'`;
+  const r = await execIn(ctx.ns, ['sh', '-c', script], { timeoutMs: 120_000 });
+  let info: { Zip?: string; Error?: string } = {};
+  try {
+    info = JSON.parse(r.stdout.toString()) as typeof info;
+  } catch {
+    // reported below
+  }
+  const ok = r.code === 0 && !info.Error && !!info.Zip;
+  return { check: 'go', target, ok, detail: ok ? 'go mod download through the rendered GOPROXY succeeds' : `go mod download: ${info.Error ?? lastLine(r.stderr)}` };
+}
+
+/** `helm repo update` and `helm pull airlock/<chart>` on the node with the repositories.yaml nodeconfig rendered. */
+export async function checkHelm(ctx: NodeContext, helm: string, chart: { name: string; version: string }): Promise<Check> {
+  const target = `${chart.name}-${chart.version}`;
+  const t = join(ctx.tmp, 'helm');
+  await mkdir(join(t, 'charts'), { recursive: true });
+  const env = `HELM_REPOSITORY_CONFIG='${join(ctx.root, 'root/.config/helm/repositories.yaml')}' HELM_CACHE_HOME='${t}/cache' HELM_CONFIG_HOME='${t}/config' HELM_DATA_HOME='${t}/data'`;
+  const script = `export ${env} && '${helm}' repo update >/dev/null && exec '${helm}' pull 'airlock/${chart.name}' --version '${chart.version}' -d '${t}/charts'`;
+  const r = await execIn(ctx.ns, ['sh', '-c', script], { timeoutMs: 120_000 });
+  const pulled = (await readdir(join(t, 'charts')).catch(() => [] as string[])).includes(`${target}.tgz`);
+  return { check: 'helm', target, ok: r.code === 0 && pulled, detail: r.code === 0 && pulled ? 'helm pull from the rendered chart repository succeeds' : `helm: ${lastLine(r.stderr)}` };
 }
 
 /**

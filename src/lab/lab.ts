@@ -19,11 +19,13 @@ import { metaOf } from '../kinds/oci/records.js';
 import { isDigest } from '../core/digest.js';
 import { renderNodeConfig, writeNodeConfig } from '../nodeconfig/index.js';
 import { Store } from '../store/store.js';
+import type { ArtifactRecord } from '../store/artifact.js';
 import { publishedAptRepos, siteRepoPublicKey } from '../kinds/deb/nodes.js';
 import type { AptRepo } from '../nodeconfig/apt.js';
-import { checkApt, checkFile, checkImage, checkInbound, checkNames, checkOutbound, checkPtrs, checkRun, checkTime, type LabCheck, type NodeContext } from './checks.js';
+import { checkApt, checkGo, checkHelm, checkFile, checkImage, checkInbound, checkNames, checkOutbound, checkPtrs, checkRun, checkTime, type LabCheck, type NodeContext } from './checks.js';
 import { startNodeContainerd } from './containerd.js';
 import { execIn } from './exec.js';
+import { onPath } from '../core/on-path.js';
 import { buildLabNetwork, LAB_NETNS_BASE, type LabNetwork } from './network.js';
 import { orphanedNamespaces, removeNamespace } from './netns.js';
 import { DEFAULT_LAB_SITE, labTopology, type Topology } from './topology.js';
@@ -46,6 +48,8 @@ export interface LabOptions {
   say?: (line: string) => void;
   /** Break one thing on purpose, to prove the matching check turns red (the lab's own tests). */
   faults?: LabFaults;
+  /** The helm binary for the chart check (default: `helm` on PATH; without one the check is left out). */
+  helm?: string;
 }
 
 export interface LabFaults {
@@ -104,6 +108,9 @@ export async function runLab(opts: LabOptions): Promise<LabReport> {
     await started(serve);
     // serve made the site repository key if the store had none: the APT sources name it.
     const apt = await aptContent(content.root);
+    const helm = opts.helm ?? (onPath('helm') ? 'helm' : undefined);
+    if (content.chart && !helm) opts.say?.('note: no helm binary here (--helm PATH): the chart check is left out');
+    if (content.goModule && !onPath('go')) opts.say?.('note: no go here (apt-get install golang-go): the Go module check will fail');
     children.push(listen(network, network.outside, topo.targets.map((t) => [t.address, t.port])));
     const nodes = topo.hosts.filter((h) => h.role === 'node');
     for (const h of nodes) children.push(listen(network, network.ns.get(h.name)!, [['0.0.0.0', NODE_PORT]]));
@@ -113,7 +120,7 @@ export async function runLab(opts: LabOptions): Promise<LabReport> {
       checks.push({ node, ...c });
       opts.say?.(`${c.ok ? '✔' : '✘'} ${node.padEnd(10)} ${c.check.padEnd(7)} ${c.target}: ${c.detail}`);
     };
-    await Promise.all(nodes.map((h) => checkNode({ site, topo, network: network!, name: h.name, dir, content, apt, runRef: opts.run, faults: opts.faults }, (c) => record(h.name, c))));
+    await Promise.all(nodes.map((h) => checkNode({ site, topo, network: network!, name: h.name, dir, content, apt, runRef: opts.run, faults: opts.faults, helm }, (c) => record(h.name, c))));
     return {
       ok: checks.every((c) => c.ok),
       domain: site.domain,
@@ -155,17 +162,25 @@ interface StoreContent {
   files: { name: string; digest?: string }[];
   images: { ref: string; digest: string }[];
   registries: string[];
+  /** One Go module version and one chart the nodes fetch, when the store has any. */
+  goModule?: { path: string; version: string };
+  chart?: { name: string; version: string };
 }
 
 async function storeContent(storeDir: string): Promise<StoreContent> {
   const store = await Store.open(storeDir);
   try {
-    const images = store.find({ kind: 'oci' }).map((e) => ({ name: e.record.name, version: e.record.version ?? '', digest: metaOf(e.record).digest }));
+    const images = store
+      .find({ kind: 'oci' })
+      .filter((e) => isContainerImage(e.record))
+      .map((e) => ({ name: e.record.name, version: e.record.version ?? '', digest: metaOf(e.record).digest }));
     return {
       root: store.paths.root,
       files: store.find({ kind: 'file' }).map((e) => ({ name: e.record.name, digest: e.record.blobs.find((b) => b.role === 'content')?.digest })),
       images: images.map((i) => ({ ref: `${i.name}${isDigest(i.version) ? '@' : ':'}${i.version}`, digest: i.digest })),
       registries: upstreamRegistries(images.map((i) => i.name)),
+      goModule: store.find({ kind: 'gomod' }).filter((e) => e.record.platform === '').map((e) => ({ path: e.record.name, version: e.record.version }))[0],
+      chart: store.find({ kind: 'helm' }).map((e) => ({ name: e.record.name, version: e.record.version }))[0],
     };
   } finally {
     store.close();
@@ -182,6 +197,7 @@ interface NodeRun {
   apt: AptContent;
   runRef?: string;
   faults?: LabFaults;
+  helm?: string;
 }
 
 interface AptContent {
@@ -203,7 +219,7 @@ async function aptContent(storeDir: string): Promise<AptContent> {
 }
 
 /** One node: its rendered configuration in place, then every check, in the order a node would need them. */
-async function checkNode({ site, topo, network, name, dir, content, apt, runRef, faults }: NodeRun, record: (c: Omit<LabCheck, 'node'>) => void): Promise<void> {
+async function checkNode({ site, topo, network, name, dir, content, apt, runRef, faults, helm }: NodeRun, record: (c: Omit<LabCheck, 'node'>) => void): Promise<void> {
   const ns = network.ns.get(name)!;
   const root = join(dir, 'nodes', name);
   const tmp = join(dir, 'tmp', name);
@@ -238,6 +254,9 @@ async function checkNode({ site, topo, network, name, dir, content, apt, runRef,
   } else {
     for (const f of content.files) record(await checkFile(ctx, f));
   }
+  const notTried = `not tried: ${unresolved} does not resolve on this node (see the dns check)`;
+  if (content.goModule) record(unresolved ? { check: 'go', target: `${content.goModule.path}@${content.goModule.version}`, ok: false, detail: notTried } : await checkGo(ctx, content.goModule));
+  if (content.chart && helm) record(unresolved ? { check: 'helm', target: `${content.chart.name}-${content.chart.version}`, ok: false, detail: notTried } : await checkHelm(ctx, helm, content.chart));
   if (apt.package) record(unresolved ? { check: 'apt', target: apt.package, ok: false, detail: `not tried: ${unresolved} does not resolve on this node (see the dns check)` } : await checkApt(ctx, apt.package));
   if (content.images.length && !unresolved) {
     const ctr = await startNodeContainerd(ns, join(dir, 'containerd', name)).catch((err: Error) => err);
@@ -270,7 +289,21 @@ async function unresolvedHost(ns: string, urls: string[]): Promise<string | unde
 
 /** Upstream names as a pod spec writes them (through the mirrors); names pushed to airlock under its own host. */
 function pullRef(ref: string, registry: string): string {
-  return upstreamRegistries([ref.split(/[:@]/)[0]!]).length > 0 ? ref : `${registry}/${ref}`;
+  // The name is what comes before the tag or digest of the last path segment (a registry may have a port).
+  return upstreamRegistries([ref.replace(/[:@][^/]*$/, '')]).length > 0 ? ref : `${registry}/${ref}`;
+}
+
+const IMAGE_CONFIGS = new Set(['application/vnd.oci.image.config.v1+json', 'application/vnd.docker.container.image.v1+json']);
+
+/**
+ * What containerd can pull and unpack: an image config and tar layers. Charts pushed over OCI, signatures
+ * and attestations are OCI artifacts too, but no node runs them (the chart has its own helm check).
+ */
+function isContainerImage(record: ArtifactRecord): boolean {
+  if (metaOf(record).subject) return false;
+  const configs = record.blobs.filter((b) => b.role === 'config');
+  const layers = record.blobs.filter((b) => b.role === 'layer');
+  return configs.some((c) => IMAGE_CONFIGS.has(c.mediaType ?? '')) && layers.every((l) => /tar/.test(l.mediaType ?? ''));
 }
 
 /** A TCP listener that accepts and closes, on each address:port, inside a namespace. */

@@ -14,9 +14,10 @@ export function register(program: Command): void {
     .addOption(storeOption())
     .option('--site <file>', 'site.yaml to build: a namespace per host on its subnet, its gateway rules (default: an admin and one node)')
     .option('--run <"image [command…]">', 'an image every node runs with `ctr run`, with a command that must exit 0 (default: the image’s own)')
+    .option('--helm <binary>', 'the helm binary nodes pull charts with (default: helm on PATH; without one the chart check is left out)')
     .addOption(jsonOption())
-    .action(async (o: { store: string; site?: string; run?: string; json?: boolean }) => {
-      const report = await runLab({ storeDir: o.store, siteFile: o.site, run: o.run, say: o.json ? undefined : (line) => console.log(line) });
+    .action(async (o: { store: string; site?: string; run?: string; helm?: string; json?: boolean }) => {
+      const report = await runLab({ storeDir: o.store, siteFile: o.site, run: o.run, helm: o.helm, say: o.json ? undefined : (line) => console.log(line) });
       const failed = report.checks.filter((c) => !c.ok);
       printResult(o, report, () => `${report.checks.length - failed.length} of ${report.checks.length} checks passed`);
       if (failed.length) {
