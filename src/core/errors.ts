@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   BUNDLE_SIGNATURE: { exit: 7, http: 400, summary: 'bundle is unsigned or its signature does not verify' },
   BUNDLE_INCOMPLETE: { exit: 7, http: 400, summary: 'bundle needs content the store lacks (a delta loaded before the bundle it follows)' },
   BUNDLE_STALE: { exit: 10, http: 409, summary: 'bundle is older than what the store already loaded (a replay would roll back); `load --allow-downgrade` to roll back on purpose' },
+  DEPENDENCY_UNSATISFIABLE: { exit: 11, http: 409, summary: 'no set of package versions satisfies the requirements (the message names the conflicting requirements)' },
   UNSAFE_PATH: { exit: 7, http: 400, summary: 'path escapes its root (a crafted bundle entry or request path)' },
   KEY_INVALID: { exit: 2, http: 500, summary: 'key file is invalid, or the wrong one of the pair' },
   SIGNATURE_INVALID: { exit: 7, http: 502, summary: 'an upstream repository signature does not verify (InRelease, repomd.xml.asc)' },

@@ -2,6 +2,7 @@
 import type { AnyKind } from './kind.js';
 import { fileKind } from './file/index.js';
 import { ociKind } from './oci/index.js';
+import { pypiKind } from './pypi/index.js';
 
-export const KINDS: readonly AnyKind[] = [fileKind, ociKind];
+export const KINDS: readonly AnyKind[] = [fileKind, ociKind, pypiKind];
 

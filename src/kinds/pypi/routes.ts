@@ -1,0 +1,68 @@
+// GET /pypi/simple/ and /pypi/simple/<project>/: the PEP 503/691 simple index by content negotiation;
+// GET /pypi/files/<project>/<filename>[.metadata]: the files and their PEP 658 metadata;
+// POST /pypi/ (or /pypi/legacy/): uploads with the legacy API.
+import type { ServeOptions } from '../kind.js';
+import type { HttpRequest, HttpResponse, Route } from '../../http/route.js';
+import { text } from '../../http/route.js';
+import { blobResponse } from '../../http/blob-response.js';
+import type { StoreView } from '../../store/store.js';
+import { normalizeName } from './markers.js';
+import { compareVersions, parseVersion } from './pep440.js';
+import { fileView, negotiate, projectHtml, projectJson, rootHtml, rootJson } from './pages.js';
+import { handleUpload } from './upload.js';
+
+export const PYPI_PREFIX = '/pypi/';
+
+export function pypiRoutes(opts: ServeOptions): Route[] {
+  return [
+    {
+      prefix: PYPI_PREFIX,
+      async handle(req) {
+        const rest = req.rawPath.slice(PYPI_PREFIX.length);
+        if (req.method === 'POST' && (rest === '' || rest === 'legacy/' || rest === 'legacy')) return handleUpload(req, opts);
+        if (req.method !== 'GET' && req.method !== 'HEAD') return { status: 405, headers: { allow: 'GET, HEAD, POST' } };
+        if (rest.startsWith('simple')) return simple(req, opts.store, rest.slice('simple'.length));
+        if (rest.startsWith('files/')) return file(req, opts.store, rest.slice('files/'.length));
+        return undefined;
+      },
+    },
+  ];
+}
+
+function pageResponse(req: HttpRequest, html: () => string, json: () => string): HttpResponse {
+  const chosen = negotiate(req.headers.accept);
+  if (!chosen) return text(406, 'this index offers text/html and application/vnd.pypi.simple.v1+json\n', { vary: 'Accept' });
+  const body = chosen.format === 'json' ? json() : html();
+  return { status: 200, headers: { 'content-type': chosen.format === 'json' ? chosen.type : `${chosen.type}; charset=utf-8`, vary: 'Accept', 'cache-control': 'max-age=60' }, body };
+}
+
+function simple(req: HttpRequest, store: StoreView, path: string): HttpResponse | undefined {
+  if (path === '' ) return { status: 301, headers: { location: `${PYPI_PREFIX}simple/` } };
+  if (path === '/') {
+    const projects = [...new Set(store.find({ kind: 'pypi' }).map((e) => e.record.name))].sort();
+    return pageResponse(req, () => rootHtml(projects), () => rootJson(projects));
+  }
+  const m = /^\/([^/]+)(\/?)$/.exec(path);
+  if (!m) return undefined;
+  const asked = decodeURIComponent(m[1]!);
+  const name = normalizeName(asked);
+  if (asked !== name || m[2] !== '/') return { status: 301, headers: { location: `${PYPI_PREFIX}simple/${encodeURIComponent(name)}/` } };
+  const records = store.find({ kind: 'pypi', name }).map((e) => e.record);
+  if (!records.length) return text(404, `no project "${name}" here\n`, { 'cache-control': 'max-age=60' });
+  const files = records.map(fileView).sort((a, b) => (a.filename < b.filename ? -1 : 1));
+  const versions = [...new Set(records.map((r) => r.version))].sort((a, b) => compareVersions(parseVersion(a) ?? parseVersion('0')!, parseVersion(b) ?? parseVersion('0')!));
+  return pageResponse(req, () => projectHtml(name, files), () => projectJson(name, versions, files));
+}
+
+async function file(req: HttpRequest, store: StoreView, path: string): Promise<HttpResponse | undefined> {
+  const m = /^([^/]+)\/([^/]+)$/.exec(path);
+  if (!m) return undefined;
+  const name = normalizeName(decodeURIComponent(m[1]!));
+  let filename = decodeURIComponent(m[2]!);
+  const wantMetadata = filename.endsWith('.metadata');
+  if (wantMetadata) filename = filename.slice(0, -'.metadata'.length);
+  const record = store.find({ kind: 'pypi', name, platform: filename })[0]?.record;
+  const blob = record?.blobs.find((b) => b.role === (wantMetadata ? 'metadata' : 'content'));
+  if (!blob) return undefined;
+  return blobResponse(req, store.blobs, blob.digest);
+}
