@@ -143,6 +143,7 @@ const NOT_FROM_CLI: Partial<Record<ErrorCode, string>> = {
   RANGE_NOT_SATISFIABLE: 'only an HTTP Range request meets it (416 from serve: test/serve-files.test.ts)',
   LAB_FAILED: '`airlock lab` needs root and network namespaces of its own (test/lab.test.ts checks exit 9)',
   INTERNAL: 'a bug by definition: no input may produce it',
+  DEPENDENCY_UNSATISFIABLE: 'needs a package index to resolve against: test/pypi-collect.test.ts runs `airlock collect` on conflicting requirements and checks exit 11',
   SIGNATURE_INVALID: 'an upstream OS repository whose signature fails: test/reposign.test.ts (and the deb/rpm kinds’ tests)',
 };
 
