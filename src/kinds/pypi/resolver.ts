@@ -66,7 +66,8 @@ export async function resolve(roots: string[], target: ResolveTarget, provider: 
       return solve([...rest, ...deps], { ...state, constraints, extras: new Map(state.extras).set(name, new Set([...done, ...added])) });
     }
     const candidates = await candidatesFor(name, constraints.get(name)!, target, provider);
-    let last: Conflict = { conflict: name, items: constraints.get(name)! };
+    // With nothing left to try, name every requirement on this project, also those still waiting.
+    let last: Conflict = { conflict: name, items: [...constraints.get(name)!, ...rest.filter((i) => i.req.name === name)] };
     for (const c of candidates) {
       const meta = await provider.metadata(c.file);
       if (meta.requiresPython && !pythonOk(meta.requiresPython, target.env)) continue;
