@@ -29,6 +29,7 @@ const CLIENTS = {
   nginx: 'nginx',
   tinyproxy: 'tinyproxy',
   python3: 'python3',
+  twine: 'twine',
   wrk: 'wrk',
   ip: 'iproute2',
   nft: 'nftables',
