@@ -9,6 +9,7 @@ import { KUBESPRAY_REGISTRIES, renderContainerd } from './containerd.js';
 import { renderContainers } from './containers.js';
 import { nodeEndpoints, type NodeEndpoints } from './endpoints.js';
 import { renderKubespray } from './kubespray.js';
+import { renderPip } from './pip.js';
 import { renderResolver } from './resolver.js';
 import { renderTrust } from './trust.js';
 import { AirlockError } from '../core/errors.js';
@@ -46,6 +47,7 @@ export function renderNodeConfig(site: Site, opts: NodeConfigOptions = {}): Node
     // Unlike containerd these clients have no catch-all mirror: kubespray's default registries are listed too.
     ...renderContainers(endpoints, [...KUBESPRAY_REGISTRIES, ...registries], opts.caPem),
     ...renderChrony(endpoints),
+    ...renderPip(endpoints),
     ...renderResolver(endpoints, notes),
     ...renderKubespray(endpoints, registries, notes, opts.kubespray ?? loadPreset(presetVersions()[0]!)),
   ];
