@@ -10,18 +10,25 @@ import { normalizeName } from './markers.js';
 import { compareVersions, parseVersion } from './pep440.js';
 import { fileView, negotiate, projectHtml, projectJson, rootHtml, rootJson } from './pages.js';
 import { handleUpload } from './upload.js';
+import { PageCache } from './page-cache.js';
 
 export const PYPI_PREFIX = '/pypi/';
 
+interface Rendered {
+  html(): Buffer;
+  json(): Buffer;
+}
+
 export function pypiRoutes(opts: ServeOptions): Route[] {
+  const cache = new PageCache<Rendered | undefined>();
   return [
     {
       prefix: PYPI_PREFIX,
       async handle(req) {
         const rest = req.rawPath.slice(PYPI_PREFIX.length);
-        if (req.method === 'POST' && (rest === '' || rest === 'legacy/' || rest === 'legacy')) return handleUpload(req, opts);
+        if (req.method === 'POST' && (rest === '' || rest === 'legacy/' || rest === 'legacy')) return handleUpload(req, opts, () => cache.clear());
         if (req.method !== 'GET' && req.method !== 'HEAD') return { status: 405, headers: { allow: 'GET, HEAD, POST' } };
-        if (rest.startsWith('simple')) return simple(req, opts.store, rest.slice('simple'.length));
+        if (rest.startsWith('simple')) return simple(req, opts.store, rest.slice('simple'.length), cache);
         if (rest.startsWith('files/')) return file(req, opts.store, rest.slice('files/'.length));
         return undefined;
       },
@@ -29,29 +36,45 @@ export function pypiRoutes(opts: ServeOptions): Route[] {
   ];
 }
 
-function pageResponse(req: HttpRequest, html: () => string, json: () => string): HttpResponse {
+function pageResponse(req: HttpRequest, page: Rendered): HttpResponse {
   const chosen = negotiate(req.headers.accept);
   if (!chosen) return text(406, 'this index offers text/html and application/vnd.pypi.simple.v1+json\n', { vary: 'Accept' });
-  const body = chosen.format === 'json' ? json() : html();
+  const body = chosen.format === 'json' ? page.json() : page.html();
   return { status: 200, headers: { 'content-type': chosen.format === 'json' ? chosen.type : `${chosen.type}; charset=utf-8`, vary: 'Accept', 'cache-control': 'max-age=60' }, body };
 }
 
-function simple(req: HttpRequest, store: StoreView, path: string): HttpResponse | undefined {
-  if (path === '' ) return { status: 301, headers: { location: `${PYPI_PREFIX}simple/` } };
-  if (path === '/') {
-    const projects = [...new Set(store.find({ kind: 'pypi' }).map((e) => e.record.name))].sort();
-    return pageResponse(req, () => rootHtml(projects), () => rootJson(projects));
-  }
+/** Render each format once, when first asked for, as the bytes every later request sends. */
+function lazyPage(html: () => string, json: () => string): Rendered {
+  let h: Buffer | undefined;
+  let j: Buffer | undefined;
+  return { html: () => (h ??= Buffer.from(html())), json: () => (j ??= Buffer.from(json())) };
+}
+
+function simple(req: HttpRequest, store: StoreView, path: string, cache: PageCache<Rendered | undefined>): HttpResponse | undefined {
+  if (path === '') return { status: 301, headers: { location: `${PYPI_PREFIX}simple/` } };
+  if (path === '/') return pageResponse(req, cache.get('', () => rootPage(store))!);
   const m = /^\/([^/]+)(\/?)$/.exec(path);
   if (!m) return undefined;
   const asked = decodeURIComponent(m[1]!);
   const name = normalizeName(asked);
   if (asked !== name || m[2] !== '/') return { status: 301, headers: { location: `${PYPI_PREFIX}simple/${encodeURIComponent(name)}/` } };
+  const page = cache.get(`/${name}`, () => projectPage(store, name));
+  if (!page) return text(404, `no project "${name}" here\n`, { 'cache-control': 'max-age=60' });
+  return pageResponse(req, page);
+}
+
+function rootPage(store: StoreView): Rendered {
+  const projects = [...new Set(store.find({ kind: 'pypi' }).map((e) => e.record.name))].sort();
+  return lazyPage(() => rootHtml(projects), () => rootJson(projects));
+}
+
+function projectPage(store: StoreView, name: string): Rendered | undefined {
   const records = store.find({ kind: 'pypi', name }).map((e) => e.record);
-  if (!records.length) return text(404, `no project "${name}" here\n`, { 'cache-control': 'max-age=60' });
+  if (!records.length) return undefined;
   const files = records.map(fileView).sort((a, b) => (a.filename < b.filename ? -1 : 1));
-  const versions = [...new Set(records.map((r) => r.version))].sort((a, b) => compareVersions(parseVersion(a) ?? parseVersion('0')!, parseVersion(b) ?? parseVersion('0')!));
-  return pageResponse(req, () => projectHtml(name, files), () => projectJson(name, versions, files));
+  const byVersion = (a: string, b: string) => compareVersions(parseVersion(a) ?? parseVersion('0')!, parseVersion(b) ?? parseVersion('0')!);
+  const versions = [...new Set(records.map((r) => r.version))].sort(byVersion);
+  return lazyPage(() => projectHtml(name, files), () => projectJson(name, versions, files));
 }
 
 async function file(req: HttpRequest, store: StoreView, path: string): Promise<HttpResponse | undefined> {

@@ -23,7 +23,7 @@ class UploadError extends Error {
   }
 }
 
-export async function handleUpload(req: HttpRequest, { writable, auth }: ServeOptions): Promise<HttpResponse> {
+export async function handleUpload(req: HttpRequest, { writable, auth }: ServeOptions, onChange: () => void): Promise<HttpResponse> {
   if (!writable || !auth) return text(403, 'this index is read-only: start `airlock serve` with --htpasswd to accept uploads\n');
   const user = await auth.check(req.headers.authorization);
   if (!user) return text(401, 'authentication required\n', { 'www-authenticate': basicChallenge(auth.realm) });
@@ -34,6 +34,7 @@ export async function handleUpload(req: HttpRequest, { writable, auth }: ServeOp
     if (fields.get(':action') !== 'file_upload') return text(400, `unsupported :action "${fields.get(':action') ?? ''}"; only file_upload is\n`);
     if (!file) return text(400, 'the form has no file (field "content")\n');
     await writable.addArtifact(pythonArtifact({ ...file, requiresPython: fields.get('requires_python') || undefined, origin: `upload:${user}` }));
+    onChange();
     return text(200, 'OK\n');
   } catch (err) {
     if (err instanceof UploadError) return text(err.status, `${err.message}\n`);
