@@ -2,7 +2,7 @@
 // pip cannot be the oracle for a foreign target (it evaluates markers for the running interpreter,
 // pypa/pip#11664), so each expected set is stated here; for the running interpreter's own target the set
 // must also equal what `pip install --dry-run --report` picks from the same index.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -58,6 +58,16 @@ describe('python: resolution per target', () => {
     expect(index.hits.get('/files/gamma-1.0-py3-none-any.whl.metadata')).toBeUndefined();
     expect(index.hits.get('/files/alpha-2.0-py3-none-any.whl.metadata')).toBe(1);
     expect(index.hits.get('/files/winonly-1.0-py3-none-any.whl')).toBeUndefined();
+  });
+
+  it('collect --locked fetches exactly the pinned files, without resolving again', async () => {
+    const m = join(dir, 'two', 'airlock.yaml');
+    const pages = [...index.hits].filter(([p]) => p.startsWith('/simple/')).reduce((n, [, c]) => n + c, 0);
+    await ok(['collect', '-f', m, '--store', join(dir, 'store-locked'), '--locked', '-q']);
+    expect([...index.hits].filter(([p]) => p.startsWith('/simple/')).reduce((n, [, c]) => n + c, 0)).toBe(pages);
+    const pinned = readLock(m).entries.python[0]!.targets.flatMap((t) => t.files.map((f) => f.sha256));
+    expect(pinned.length).toBeGreaterThan(10);
+    for (const sha of pinned) expect(existsSync(join(dir, 'store-locked', 'blobs', 'sha256', sha)), sha).toBe(true);
   });
 
   it('reads a PEP 503 HTML index the same way', async () => {

@@ -123,6 +123,22 @@ describe('pip and twine against airlock', () => {
   });
 });
 
+describe('reads with credentials only', () => {
+  it('serve --no-anonymous-pull: 401 without credentials, pip installs with them in the index URL', async () => {
+    const closed = await startServe(store, ['--htpasswd', join(dir, 'htpasswd'), '--no-anonymous-pull']);
+    try {
+      expect((await curl(`${closed.url}/pypi/simple/alpha/`)).status).toBe(401);
+      const url = new URL(`${closed.url}/pypi/simple/`);
+      url.username = 'dev';
+      url.password = 'secret';
+      const r = await pip(['install', '--target', join(dir, 'closed'), '--index-url', url.toString(), 'epsilon']);
+      expect(r.code, r.stderr).toBe(0);
+    } finally {
+      await closed.stop();
+    }
+  });
+});
+
 describe('the spine', () => {
   it('collect → pack → load → serve: pip installs from the loaded store', async () => {
     await ok(['keygen', '--out', join(dir, 'site')]);

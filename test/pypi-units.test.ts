@@ -100,3 +100,48 @@ describe('wheel tags for a target', () => {
     expect(markerEnv({ python: '3.11', platform: 'musllinux_1_2_aarch64' })).toMatchObject({ sys_platform: 'linux', platform_machine: 'aarch64', platform_system: 'Linux' });
   });
 });
+
+describe('serving helpers', () => {
+  it('negotiates the page format the way pip and uv ask', async () => {
+    const { negotiate } = await import('../src/kinds/pypi/pages.js');
+    expect(negotiate('application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01')?.format).toBe('json');
+    expect(negotiate('application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01')?.type).toBe('application/vnd.pypi.simple.v1+json');
+    expect(negotiate('text/html')?.format).toBe('html');
+    expect(negotiate(undefined)?.format).toBe('html');
+    expect(negotiate('*/*')?.type).toBe('text/html');
+    expect(negotiate('application/vnd.pypi.simple.v1+json;q=0, text/html;q=0.5')?.format).toBe('html');
+    expect(negotiate('application/xml')).toBeUndefined();
+  });
+
+  it('reads a multipart form whose boundaries fall across chunks, streaming the file part', async () => {
+    const { readMultipart } = await import('../src/kinds/pypi/multipart.js');
+    const content = Buffer.alloc(100_000, 7);
+    const b = 'XyZ123';
+    const form = Buffer.concat([
+      Buffer.from(`--${b}\r\nContent-Disposition: form-data; name=":action"\r\n\r\nfile_upload\r\n--${b}\r\nContent-Disposition: form-data; name="name"\r\n\r\nmy-pkg\r\n`),
+      Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="content"; filename="my_pkg-1.0-py3-none-any.whl"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+      content,
+      Buffer.from(`\r\n--${b}--\r\n`),
+    ]);
+    async function* chunks() {
+      for (let i = 0; i < form.length; i += 7) yield form.subarray(i, i + 7);
+    }
+    const { fields, file } = await readMultipart(chunks(), b, async (part, seen, data) => {
+      const parts: Buffer[] = [];
+      for await (const c of data) parts.push(c);
+      return { filename: part.filename, name: seen.get('name'), bytes: Buffer.concat(parts) };
+    });
+    expect(fields.get(':action')).toBe('file_upload');
+    expect(file?.name).toBe('my-pkg');
+    expect(file?.filename).toBe('my_pkg-1.0-py3-none-any.whl');
+    expect(file?.bytes.equals(content)).toBe(true);
+  });
+
+  it('refuses a truncated form', async () => {
+    const { readMultipart } = await import('../src/kinds/pypi/multipart.js');
+    async function* chunks() {
+      yield Buffer.from('--b\r\nContent-Disposition: form-data; name="a"\r\n\r\nvalue-without-end');
+    }
+    await expect(readMultipart(chunks(), 'b', async () => undefined)).rejects.toThrow(/closing boundary/);
+  });
+});

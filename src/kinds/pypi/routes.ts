@@ -5,6 +5,7 @@ import type { ServeOptions } from '../kind.js';
 import type { HttpRequest, HttpResponse, Route } from '../../http/route.js';
 import { text } from '../../http/route.js';
 import { blobResponse } from '../../http/blob-response.js';
+import { basicChallenge } from '../../http/auth.js';
 import type { StoreView } from '../../store/store.js';
 import { normalizeName } from './markers.js';
 import { compareVersions, parseVersion } from './pep440.js';
@@ -28,6 +29,10 @@ export function pypiRoutes(opts: ServeOptions): Route[] {
         const rest = req.rawPath.slice(PYPI_PREFIX.length);
         if (req.method === 'POST' && (rest === '' || rest === 'legacy/' || rest === 'legacy')) return handleUpload(req, opts, () => cache.clear());
         if (req.method !== 'GET' && req.method !== 'HEAD') return { status: 405, headers: { allow: 'GET, HEAD, POST' } };
+        // Without anonymous reads (serve --no-anonymous-pull), pip sends the credentials in the index URL.
+        if (opts.anonymousPull === false && !(opts.auth && (await opts.auth.check(req.headers.authorization)))) {
+          return text(401, 'authentication required\n', opts.auth ? { 'www-authenticate': basicChallenge(opts.auth.realm) } : {});
+        }
         if (rest.startsWith('simple')) return simple(req, opts.store, rest.slice('simple'.length), cache);
         if (rest.startsWith('files/')) return file(req, opts.store, rest.slice('files/'.length));
         return undefined;
@@ -55,7 +60,8 @@ function simple(req: HttpRequest, store: StoreView, path: string, cache: PageCac
   if (path === '/') return pageResponse(req, cache.get('', () => rootPage(store))!);
   const m = /^\/([^/]+)(\/?)$/.exec(path);
   if (!m) return undefined;
-  const asked = decodeURIComponent(m[1]!);
+  const asked = decode(m[1]!);
+  if (asked === undefined) return text(400, 'malformed percent-encoding in the path\n');
   const name = normalizeName(asked);
   if (asked !== name || m[2] !== '/') return { status: 301, headers: { location: `${PYPI_PREFIX}simple/${encodeURIComponent(name)}/` } };
   const page = cache.get(`/${name}`, () => projectPage(store, name));
@@ -80,12 +86,22 @@ function projectPage(store: StoreView, name: string): Rendered | undefined {
 async function file(req: HttpRequest, store: StoreView, path: string): Promise<HttpResponse | undefined> {
   const m = /^([^/]+)\/([^/]+)$/.exec(path);
   if (!m) return undefined;
-  const name = normalizeName(decodeURIComponent(m[1]!));
-  let filename = decodeURIComponent(m[2]!);
+  const project = decode(m[1]!);
+  let filename = decode(m[2]!);
+  if (project === undefined || filename === undefined) return text(400, 'malformed percent-encoding in the path\n');
+  const name = normalizeName(project);
   const wantMetadata = filename.endsWith('.metadata');
   if (wantMetadata) filename = filename.slice(0, -'.metadata'.length);
   const record = store.find({ kind: 'pypi', name, platform: filename })[0]?.record;
   const blob = record?.blobs.find((b) => b.role === (wantMetadata ? 'metadata' : 'content'));
   if (!blob) return undefined;
   return blobResponse(req, store.blobs, blob.digest);
+}
+
+function decode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
