@@ -33,7 +33,7 @@ function manifest(name: string, indexUrl: string, requirements: string[], target
   return join(dir, name, 'airlock.yaml');
 }
 
-type Lock = { entries: { python: { targets: { python: string; platform: string; files: { name: string; version: string; filename: string; sha256: string }[] }[] }[] } };
+type Lock = { entries: { python: { targets: { python: string; platform: string; files: { name: string; version: string; filename: string; sha256: string; metadata?: { fromWheel?: boolean } }[] }[] }[] } };
 const readLock = (m: string) => parseYaml(readFileSync(join(m, '..', 'airlock.lock'), 'utf8')) as Lock;
 const picked = (t: Lock['entries']['python'][0]['targets'][0]) => t.files.map((f) => f.filename).sort();
 
@@ -56,6 +56,7 @@ describe('python: resolution per target', () => {
     expect(picked(py312!)).toEqual(['alpha-2.0-py3-none-any.whl', 'beta-1.5-py3-none-any.whl', 'delta-1.0-cp312-cp312-manylinux_2_34_x86_64.whl', 'epsilon-1.0-py3-none-any.whl', ...real, 'zeta-1.0-py3-none-any.whl'].sort());
     // PEP 658 metadata was used where offered; gamma's METADATA came out of its wheel.
     expect(index.hits.get('/files/gamma-1.0-py3-none-any.whl.metadata')).toBeUndefined();
+    expect(py39!.files.find((f) => f.name === 'gamma')).toMatchObject({ metadata: { fromWheel: true } });
     expect(index.hits.get('/files/alpha-2.0-py3-none-any.whl.metadata')).toBe(1);
     expect(index.hits.get('/files/winonly-1.0-py3-none-any.whl')).toBeUndefined();
   });

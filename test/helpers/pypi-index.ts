@@ -87,7 +87,8 @@ export async function startPypiIndex(dir: string, files: FixtureFile[], opts: { 
       return void res.end(json ? projectJson(dir, project, listed) : projectHtml(dir, listed));
     }
     const file = /^\/files\/(.+)$/.exec(path)?.[1];
-    if (file && !file.includes('/')) {
+    const hidden = files.some((f) => f.noMetadata && file === `${f.filename}.metadata`);
+    if (file && !file.includes('/') && !hidden) {
       try {
         return void res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(readFileSync(join(dir, file)));
       } catch {

@@ -56,7 +56,9 @@ class Session {
 
   async fetchPinned(pinned: PythonLocked, target: Target): Promise<PinnedFile[]> {
     const files = pinned.targets.find((t) => t.python === target.python && t.platform === target.platform)?.files ?? [];
-    return Promise.all(files.map((p) => this.carry(p.name, p.version, { filename: p.filename, url: p.url, sha256: p.sha256, requiresPython: p.requiresPython, yanked: false, metadataSha256: p.metadata?.sha256 })));
+    // Metadata the index offered is fetched again by its pinned digest; metadata read from a wheel is read again.
+    const metadataOf = (p: PinnedFile) => (p.metadata && !p.metadata.fromWheel ? p.metadata.sha256 : undefined);
+    return Promise.all(files.map((p) => this.carry(p.name, p.version, { filename: p.filename, url: p.url, sha256: p.sha256, requiresPython: p.requiresPython, yanked: false, metadataSha256: metadataOf(p) })));
   }
 
   private files(name: string): Promise<IndexFile[] | undefined> {
@@ -102,7 +104,7 @@ class Session {
       sha256: parseDigest(blob.digest).hex,
       size: blob.size,
       ...(file.requiresPython ? { requiresPython: file.requiresPython } : {}),
-      ...(metadata ? { metadata: { sha256: parseDigest(metadata.digest).hex, size: metadata.size } } : {}),
+      ...(metadata ? { metadata: { sha256: parseDigest(metadata.digest).hex, size: metadata.size, ...(file.metadataSha256 === undefined ? { fromWheel: true as const } : {}) } } : {}),
     };
   }
 

@@ -53,7 +53,8 @@ export const pinnedFileSchema = z
     sha256: sha256Hex,
     size: z.number().int().nonnegative(),
     requiresPython: z.string().optional(),
-    metadata: z.object({ sha256: sha256Hex, size: z.number().int().nonnegative() }).strict().optional(),
+    /** The core metadata: from the index (PEP 658) or, `fromWheel`, read out of the wheel. */
+    metadata: z.object({ sha256: sha256Hex, size: z.number().int().nonnegative(), fromWheel: z.literal(true).optional() }).strict().optional(),
   })
   .strict();
 
