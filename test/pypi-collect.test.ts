@@ -26,8 +26,9 @@ afterAll(async () => {
   await htmlIndex.close();
 });
 
-function manifest(name: string, indexUrl: string, requirements: string[], targets: string[]): string {
+function manifest(name: string, indexUrl: string, requirements: string[], targets: string[], opts: { sdists?: boolean } = {}): string {
   const lines = ['version: 1', 'python:', `  - index: ${indexUrl}`, '    targets:', ...targets.map((t) => `      - ${t}`), '    requirements:', ...requirements.map((r) => `      - ${JSON.stringify(r)}`)];
+  if (opts.sdists) lines.push('    sdists: true');
   mkdirSync(join(dir, name), { recursive: true });
   writeFileSync(join(dir, name, 'airlock.yaml'), lines.join('\n') + '\n');
   return join(dir, name, 'airlock.yaml');
@@ -69,6 +70,15 @@ describe('python: resolution per target', () => {
     const pinned = readLock(m).entries.python[0]!.targets.flatMap((t) => t.files.map((f) => f.sha256));
     expect(pinned.length).toBeGreaterThan(10);
     for (const sha of pinned) expect(existsSync(join(dir, 'store-locked', 'blobs', 'sha256', sha)), sha).toBe(true);
+  });
+
+  it('carries the chosen versions\' sdists beside their wheels with sdists: true', async () => {
+    const m = manifest('sdists', index.url, ['epsilon'], ['{ python: "3.11", platform: manylinux_2_36_x86_64 }'], { sdists: true });
+    await ok(['collect', '-f', m, '--store', join(dir, 'store-sdists'), '-q']);
+    expect(picked(readLock(m).entries.python[0]!.targets[0]!)).toEqual(['epsilon-1.0-py3-none-any.whl', 'epsilon-1.0.tar.gz']);
+    const plain = manifest('no-sdists', index.url, ['epsilon'], ['{ python: "3.11", platform: manylinux_2_36_x86_64 }']);
+    await ok(['collect', '-f', plain, '--store', join(dir, 'store-sdists'), '-q']);
+    expect(picked(readLock(plain).entries.python[0]!.targets[0]!)).toEqual(['epsilon-1.0-py3-none-any.whl']);
   });
 
   it('reads a PEP 503 HTML index the same way', async () => {

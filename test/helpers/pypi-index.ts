@@ -38,6 +38,21 @@ function wheel(dir: string, name: string, version: string, tag: string, opts: { 
   return execFileSync('python3', args, { encoding: 'utf8' }).trim().split('/').pop()!;
 }
 
+/** A minimal sdist (PKG-INFO and pyproject.toml in <name>-<version>/), as `python -m build --sdist` lays it out. */
+function sdist(dir: string, name: string, version: string): string {
+  const script = [
+    'import io, sys, tarfile',
+    'out, name, version = sys.argv[1:4]',
+    'root = f"{name}-{version}"',
+    'files = {"PKG-INFO": f"Metadata-Version: 2.1\\nName: {name}\\nVersion: {version}\\n", "pyproject.toml": "[build-system]\\nrequires = [\\"setuptools\\"]\\nbuild-backend = \\"setuptools.build_meta\\"\\n"}',
+    'with tarfile.open(f"{out}/{root}.tar.gz", "w:gz") as t:',
+    '    for n, c in files.items():',
+    '        data = c.encode(); info = tarfile.TarInfo(f"{root}/{n}"); info.size = len(data); t.addfile(info, io.BytesIO(data))',
+  ].join('\n');
+  execFileSync('python3', ['-c', script, dir, name, version]);
+  return `${name}-${version}.tar.gz`;
+}
+
 /** Build the fixture's files into `dir`; returns what the index lists. */
 export function buildPypiFixture(dir: string): FixtureFile[] {
   mkdirSync(dir, { recursive: true });
@@ -54,6 +69,7 @@ export function buildPypiFixture(dir: string): FixtureFile[] {
     add('delta', wheel(dir, 'delta', '1.0', `${py}-${py}-${plat}`, { requires: ['epsilon; extra == "fast"'], extras: ['fast'] }));
   }
   add('epsilon', wheel(dir, 'epsilon', '1.0', 'py3-none-any'));
+  add('epsilon', sdist(dir, 'epsilon', '1.0'), { noMetadata: true });
   add('winonly', wheel(dir, 'winonly', '1.0', 'py3-none-any'));
   add('zeta', wheel(dir, 'zeta', '1.0', 'py3-none-any'), { yanked: true });
   add('zeta', wheel(dir, 'zeta', '0.9', 'py3-none-any'));
@@ -83,8 +99,12 @@ export async function startPypiIndex(dir: string, files: FixtureFile[], opts: { 
       const listed = files.filter((f) => norm(f.project) === project);
       if (!listed.length) return void res.writeHead(404).end('not found');
       const json = !opts.htmlOnly && String(req.headers.accept ?? '').includes('application/vnd.pypi.simple.v1+json');
-      res.writeHead(200, { 'content-type': json ? 'application/vnd.pypi.simple.v1+json' : 'text/html' });
-      return void res.end(json ? projectJson(dir, project, listed) : projectHtml(dir, listed));
+      try {
+        const body = json ? projectJson(dir, project, listed) : projectHtml(dir, listed);
+        return void res.writeHead(200, { 'content-type': json ? 'application/vnd.pypi.simple.v1+json' : 'text/html' }).end(body);
+      } catch (err) {
+        return void res.writeHead(500).end(String(err)); // a fixture bug must fail the test, not hang it
+      }
     }
     const file = /^\/files\/(.+)$/.exec(path)?.[1];
     const hidden = files.some((f) => f.noMetadata && file === `${f.filename}.metadata`);
