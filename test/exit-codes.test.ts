@@ -143,7 +143,7 @@ const NOT_FROM_CLI: Partial<Record<ErrorCode, string>> = {
   RANGE_NOT_SATISFIABLE: 'only an HTTP Range request meets it (416 from serve: test/serve-files.test.ts)',
   LAB_FAILED: '`airlock lab` needs root and network namespaces of its own (test/lab.test.ts checks exit 9)',
   INTERNAL: 'a bug by definition: no input may produce it',
-  DEPENDENCY_UNSATISFIABLE: 'needs a package upstream: test/deb-apt.test.ts (signed APT) and test/rpm-pipeline.test.ts (rpmbuild + createrepo_c) trigger it through the CLI (exit 11, one line)',
+  DEPENDENCY_UNSATISFIABLE: 'needs a package index to resolve against: test/deb-apt.test.ts (signed APT), test/rpm-pipeline.test.ts (rpmbuild + createrepo_c) and test/pypi-collect.test.ts trigger it through the CLI (exit 11, one line)',
   SIGNATURE_INVALID: 'an upstream OS repository whose signature fails: test/reposign.test.ts (and the deb/rpm kinds’ tests)',
 };
 

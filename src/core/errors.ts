@@ -27,7 +27,7 @@ export const ERROR_CODES = {
   TOO_LARGE: { exit: 1, http: 413, summary: 'too large (e.g. a manifest over 4 MiB)' },
   ADDRESS_IN_USE: { exit: 8, http: 500, summary: 'address already in use' },
   LAB_FAILED: { exit: 9, http: 500, summary: '`airlock lab`: a node could not use some content (the report names each failed check)' },
-  DEPENDENCY_UNSATISFIABLE: { exit: 11, http: 500, summary: 'a package dependency cannot be satisfied (the message names the chain of packages that needs it)' },
+  DEPENDENCY_UNSATISFIABLE: { exit: 11, http: 500, summary: 'no set of packages satisfies the request (the message names the chain or the conflicting requirements)' },
   INTERNAL: { exit: 70, http: 500, summary: 'internal error: a bug, please report it with the output of AIRLOCK_DEBUG=1' },
 } as const;
 

@@ -6,5 +6,6 @@ import { debKind } from './deb/index.js';
 import { rpmKind } from './rpm/index.js';
 import { helmKind } from './helm/index.js';
 import { gomodKind } from './gomod/index.js';
+import { pypiKind } from './pypi/index.js';
 
-export const KINDS: readonly AnyKind[] = [fileKind, ociKind, debKind, rpmKind, helmKind, gomodKind];
+export const KINDS: readonly AnyKind[] = [fileKind, ociKind, debKind, rpmKind, helmKind, gomodKind, pypiKind];

@@ -12,6 +12,7 @@ import { renderContainers } from './containers.js';
 import { renderHelm } from './helm.js';
 import { nodeEndpoints, type NodeEndpoints } from './endpoints.js';
 import { renderKubespray } from './kubespray.js';
+import { renderPip } from './pip.js';
 import { renderResolver } from './resolver.js';
 import { renderTrust } from './trust.js';
 import { renderYum, type YumOptions } from './yum.js';
@@ -56,6 +57,7 @@ export function renderNodeConfig(site: Site, opts: NodeConfigOptions = {}): Node
     ...renderChrony(endpoints),
     ...renderApt(endpoints, opts.apt?.repos ?? [], opts.apt?.keyArmored),
     ...renderGo(endpoints),
+    ...renderPip(endpoints),
     ...renderResolver(endpoints, notes),
     ...renderYum(endpoints, opts.yum),
     ...renderHelm(endpoints),

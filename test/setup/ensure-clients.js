@@ -29,6 +29,7 @@ const CLIENTS = {
   nginx: 'nginx',
   tinyproxy: 'tinyproxy',
   python3: 'python3',
+  twine: 'twine',
   wrk: 'wrk',
   ip: 'iproute2',
   nft: 'nftables',
@@ -48,8 +49,22 @@ const CLIENTS = {
   rpm: 'rpm', rpmbuild: 'rpm', rpmsign: 'rpm', createrepo_c: 'createrepo-c', modifyrepo_c: 'createrepo-c', dnf: 'dnf',
 };
 
+// Packages that install files rather than commands (the pypi tests' real third-party wheels, venv).
+const FILES = {
+  '/usr/share/python-wheels/pip-*.whl': 'python3-pip-whl',
+  '/usr/share/python-wheels/setuptools-*.whl': 'python3-setuptools-whl',
+  '/usr/share/python-wheels/wheel-*.whl': 'python3-wheel-whl',
+  '/usr/lib/python3*/ensurepip/__init__.py': 'python3-venv',
+};
+
 const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd} || test -x /usr/sbin/${cmd}`], { stdio: 'ignore' }).status === 0;
-const missing = [...new Set(Object.entries(CLIENTS).filter(([cmd]) => !have(cmd)).map(([, pkg]) => pkg))];
+const present = (glob) => spawnSync('sh', ['-c', `ls ${glob}`], { stdio: 'ignore' }).status === 0;
+const missing = [
+  ...new Set([
+    ...Object.entries(CLIENTS).filter(([cmd]) => !have(cmd)).map(([, pkg]) => pkg),
+    ...Object.entries(FILES).filter(([glob]) => !present(glob)).map(([, pkg]) => pkg),
+  ]),
+];
 
 if (missing.length === 0) process.exit(0);
 if (process.getuid?.() !== 0) {
