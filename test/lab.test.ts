@@ -1,5 +1,5 @@
 // `airlock lab`: the reference site (admin, cp1, w1, w2, a gateway with one allow rule) built in network
-// namespaces over a store with the demo's content plus a runnable busybox image, a Go module and a chart;
+// namespaces over a store with the demo's content plus a runnable busybox image, a Go module, a chart and a wheel;
 // every check on every node passes. Then one thing at a time is broken and exactly the matching checks turn red, with a
 // reason. A killed lab's namespaces are removed by the next run.
 import { execFileSync } from 'node:child_process';
@@ -15,6 +15,7 @@ import { buildBusyboxImage, writeLayout } from './helpers/oci-fixtures.js';
 import { tempDir } from './helpers/tmp.js';
 import { serveTree, writeProxyTree } from './helpers/go-fixtures.js';
 import { fetchHelm } from './helpers/oci-helm.js';
+import { buildPypiFixture, startPypiIndex } from './helpers/pypi-index.js';
 
 const dir = tempDir();
 const namespaces = () => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
@@ -60,15 +61,32 @@ beforeAll(async () => {
   execFileSync(helm, ['package', join(dir, 'chart-src', 'labchart'), '-d', join(dir, 'charts')], { env: { ...process.env, ...helmEnv }, stdio: 'ignore' });
   execFileSync(helm, ['repo', 'index', join(dir, 'charts')], { env: { ...process.env, ...helmEnv }, stdio: 'ignore' });
   const chartUp = await serveTree(join(dir, 'charts'));
+  const pyIndex = await startPypiIndex(join(dir, 'pypi'), buildPypiFixture(join(dir, 'pypi')));
   writeFileSync(
     join(dir, 'more.yaml'),
-    ['version: 1', 'go:', `  - proxy: ${goUp.url}`, '    modules: [example.invalid/hello@v1.0.0]', 'charts:', `  - repo: ${chartUp.url}/`, '    name: labchart', '    version: 0.1.0', '    images: false', ''].join('\n'),
+    [
+      'version: 1',
+      'go:',
+      `  - proxy: ${goUp.url}`,
+      '    modules: [example.invalid/hello@v1.0.0]',
+      'charts:',
+      `  - repo: ${chartUp.url}/`,
+      '    name: labchart',
+      '    version: 0.1.0',
+      '    images: false',
+      'python:',
+      `  - index: ${pyIndex.url}`,
+      '    targets: [ { python: "3.11", platform: manylinux_2_36_x86_64 } ]',
+      '    requirements: [ "beta==1.0" ]',
+      '',
+    ].join('\n'),
   );
   try {
     await ok(['collect', '-f', join(dir, 'more.yaml'), '--store', store]);
   } finally {
     await goUp.close();
     await chartUp.close();
+    await pyIndex.close();
   }
   writeFileSync(site, SITE);
 }, 300_000);
@@ -85,7 +103,7 @@ describe('airlock lab --site', () => {
     expect(red(report)).toEqual([]);
     expect(report.hosts.map((h) => h.name)).toEqual(['admin', ...NODES]);
     for (const node of NODES) {
-      for (const kind of ['dns', 'ptr', 'ntp', 'run', 'apt', 'go', 'helm']) expect(perNode(report.checks, node, kind), `${node} ${kind}`).toHaveLength(1);
+      for (const kind of ['dns', 'ptr', 'ntp', 'run', 'apt', 'go', 'helm', 'pip']) expect(perNode(report.checks, node, kind), `${node} ${kind}`).toHaveLength(1);
       expect(perNode(report.checks, node, 'file')).toHaveLength(4);
       expect(perNode(report.checks, node, 'image').map((c) => c.target)).toContain(BUSYBOX);
       // allowed 10.99.0.1:443, its network on another port, an unlisted address, and the outside coming in.

@@ -2,14 +2,14 @@
 // went wrong is its one-line reason.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NodeEndpoints } from '../nodeconfig/endpoints.js';
 import { execIn, lastLine } from './exec.js';
 import type { NodeContainerd } from './containerd.js';
 import type { LabHost, OutsideTarget } from './topology.js';
 
-export type CheckKind = 'dns' | 'ptr' | 'ntp' | 'file' | 'image' | 'run' | 'apt' | 'go' | 'helm' | 'gateway';
+export type CheckKind = 'dns' | 'ptr' | 'ntp' | 'file' | 'image' | 'run' | 'apt' | 'go' | 'helm' | 'pip' | 'gateway';
 
 export interface LabCheck {
   node: string;
@@ -147,6 +147,25 @@ export async function checkHelm(ctx: NodeContext, helm: string, chart: { name: s
   const r = await execIn(ctx.ns, ['sh', '-c', script], { timeoutMs: 120_000 });
   const pulled = (await readdir(join(t, 'charts')).catch(() => [] as string[])).includes(`${target}.tgz`);
   return { check: 'helm', target, ok: r.code === 0 && pulled, detail: r.code === 0 && pulled ? 'helm pull from the rendered chart repository succeeds' : `helm: ${lastLine(r.stderr)}` };
+}
+
+/**
+ * pip on the node with the index the rendered /etc/pip.conf names (read from it; `--isolated` keeps this
+ * machine's own pip settings out), downloading one pure-Python wheel the store carries.
+ */
+export async function checkPip(ctx: NodeContext, dist: { name: string; version: string }): Promise<Check> {
+  const target = `${dist.name}==${dist.version}`;
+  const conf = await readFile(join(ctx.root, 'etc/pip.conf'), 'utf8').catch(() => '');
+  const setting = (key: string) => new RegExp(`^${key}\\s*=\\s*(\\S+)`, 'm').exec(conf)?.[1];
+  const index = setting('index-url');
+  if (!index) return { check: 'pip', target, ok: false, detail: 'the rendered etc/pip.conf names no index-url' };
+  const t = join(ctx.tmp, 'pip');
+  await mkdir(t, { recursive: true });
+  const trusted = setting('trusted-host');
+  const argv = ['python3', '-m', 'pip', '--isolated', '--disable-pip-version-check', 'download', '--no-deps', '--only-binary=:all:', '--index-url', index, ...(trusted ? ['--trusted-host', trusted] : []), '-d', t, target];
+  const r = await execIn(ctx.ns, argv, { timeoutMs: 120_000 });
+  const fetched = (await readdir(t).catch(() => [] as string[])).some((f) => f.endsWith('.whl'));
+  return { check: 'pip', target, ok: r.code === 0 && fetched, detail: r.code === 0 && fetched ? 'pip download from the index etc/pip.conf names succeeds' : `pip: ${lastLine(r.stderr)}` };
 }
 
 /**

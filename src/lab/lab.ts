@@ -22,7 +22,7 @@ import { Store } from '../store/store.js';
 import type { ArtifactRecord } from '../store/artifact.js';
 import { publishedAptRepos, siteRepoPublicKey } from '../kinds/deb/nodes.js';
 import type { AptRepo } from '../nodeconfig/apt.js';
-import { checkApt, checkGo, checkHelm, checkFile, checkImage, checkInbound, checkNames, checkOutbound, checkPtrs, checkRun, checkTime, type LabCheck, type NodeContext } from './checks.js';
+import { checkApt, checkGo, checkHelm, checkPip, checkFile, checkImage, checkInbound, checkNames, checkOutbound, checkPtrs, checkRun, checkTime, type LabCheck, type NodeContext } from './checks.js';
 import { startNodeContainerd } from './containerd.js';
 import { execIn } from './exec.js';
 import { onPath } from '../core/on-path.js';
@@ -165,6 +165,8 @@ interface StoreContent {
   /** One Go module version and one chart the nodes fetch, when the store has any. */
   goModule?: { path: string; version: string };
   chart?: { name: string; version: string };
+  /** A pure-Python wheel (any interpreter can download it) for the pip check. */
+  wheel?: { name: string; version: string };
 }
 
 async function storeContent(storeDir: string): Promise<StoreContent> {
@@ -181,6 +183,7 @@ async function storeContent(storeDir: string): Promise<StoreContent> {
       registries: upstreamRegistries(images.map((i) => i.name)),
       goModule: store.find({ kind: 'gomod' }).filter((e) => e.record.platform === '').map((e) => ({ path: e.record.name, version: e.record.version }))[0],
       chart: store.find({ kind: 'helm' }).map((e) => ({ name: e.record.name, version: e.record.version }))[0],
+      wheel: store.find({ kind: 'pypi' }).filter((e) => e.record.platform.endsWith('-none-any.whl') && !e.record.meta.yanked).map((e) => ({ name: e.record.name, version: e.record.version }))[0],
     };
   } finally {
     store.close();
@@ -256,6 +259,7 @@ async function checkNode({ site, topo, network, name, dir, content, apt, runRef,
   }
   const notTried = `not tried: ${unresolved} does not resolve on this node (see the dns check)`;
   if (content.goModule) record(unresolved ? { check: 'go', target: `${content.goModule.path}@${content.goModule.version}`, ok: false, detail: notTried } : await checkGo(ctx, content.goModule));
+  if (content.wheel) record(unresolved ? { check: 'pip', target: `${content.wheel.name}==${content.wheel.version}`, ok: false, detail: notTried } : await checkPip(ctx, content.wheel));
   if (content.chart && helm) record(unresolved ? { check: 'helm', target: `${content.chart.name}-${content.chart.version}`, ok: false, detail: notTried } : await checkHelm(ctx, helm, content.chart));
   if (apt.package) record(unresolved ? { check: 'apt', target: apt.package, ok: false, detail: `not tried: ${unresolved} does not resolve on this node (see the dns check)` } : await checkApt(ctx, apt.package));
   if (content.images.length && !unresolved) {
