@@ -139,6 +139,24 @@ describe('airlock kubespray manifest', () => {
     expect(doc.rpms[0]!.packages).toContain('container-selinux');
   });
 
+  it('with --python-index, carries kubespray’s requirements.txt for each target OS’s Python and glibc', async () => {
+    const out = join(dir, 'with-python.yaml');
+    const r = await airlock(['kubespray', 'manifest', '--version', '2.30.0', '--os', 'debian-12,rocky-9', '--arch', 'amd64,arm64', '--python-index', 'http://127.0.0.1:9/simple/', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = parse(readFileSync(out, 'utf8')) as { python: { index: string; targets: { python: string; platform: string }[]; requirements: string[] }[] };
+    expect(doc.python).toHaveLength(1);
+    expect(doc.python[0]!.requirements).toEqual(loadPreset('2.30.0').requirements);
+    expect(doc.python[0]!.requirements.some((x) => x.startsWith('ansible=='))).toBe(true);
+    expect(doc.python[0]!.targets).toEqual([
+      { python: '3.11', platform: 'manylinux_2_36_x86_64' },
+      { python: '3.11', platform: 'manylinux_2_36_aarch64' },
+      { python: '3.9', platform: 'manylinux_2_34_x86_64' },
+      { python: '3.9', platform: 'manylinux_2_34_aarch64' },
+    ]);
+    const check = await airlock(['collect', '-f', out, '--store', join(dir, 'python-store'), '--retries', '1', '--json']);
+    expect(check.stderr).not.toMatch(/CONFIG_INVALID|with-python\.yaml:\d+/);
+  });
+
   it('refuses an unknown release and a malformed --set with one line each', async () => {
     const unknown = await airlock(['kubespray', 'manifest', '--version', '9.9.9', '--out', join(dir, 'x.yaml')]);
     expect(unknown.code).toBe(2);

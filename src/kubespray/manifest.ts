@@ -23,6 +23,8 @@ export interface ManifestChoices extends Choices {
   mirrors?: Record<string, string>;
   /** Keyring per target OS for its mirror's signatures; default the distribution's own in /usr/share/keyrings. */
   keyrings?: Record<string, string>;
+  /** A PyPI simple index: kubespray's requirements.txt becomes a python: entry for every target OS. */
+  pythonIndex?: string;
 }
 
 const DEFAULT_KEYRINGS: Record<string, string> = {
@@ -63,6 +65,16 @@ function osEntries(choices: ManifestChoices, packages: Record<string, string[]>,
     });
 }
 
+/** kubespray's own Python requirements (ansible …) for the Ansible host, resolved for each target OS's Python and glibc. */
+function pythonEntry(preset: PresetData, choices: ManifestChoices): unknown {
+  const targets = choices.os.flatMap((id) => {
+    const t = targetOs(id);
+    return choices.arch.map((a) => ({ python: t.python, platform: `manylinux_${t.glibc.replace('.', '_')}_${RPM_ARCH[a] ?? a}` }));
+  });
+  const unique = [...new Map(targets.map((t) => [`${t.python} ${t.platform}`, t])).values()];
+  return { index: choices.pythonIndex, targets: unique, requirements: preset.requirements };
+}
+
 export function presetManifest(preset: PresetData, choices: ManifestChoices): PresetManifest {
   const { files, images } = presetDownloads(preset, choices);
   const packages = Object.fromEntries(choices.os.map((id) => [id, osPackages(preset, choices, targetOs(id))]));
@@ -74,6 +86,7 @@ export function presetManifest(preset: PresetData, choices: ManifestChoices): Pr
   if (debs.length) doc.debs = debs;
   const rpms = osEntries(choices, packages, 'rpm');
   if (rpms.length) doc.rpms = rpms;
+  if (choices.pythonIndex) doc.python = [pythonEntry(preset, choices)];
   const checked = manifestSchema().safeParse(doc);
   if (!checked.success) {
     const issue = checked.error.issues[0]!;
@@ -86,7 +99,7 @@ export function presetManifest(preset: PresetData, choices: ManifestChoices): Pr
     ...Object.entries(packages)
       .filter(([id]) => !choices.mirrors?.[id])
       .map(([id, names]) => `# OS packages kubespray installs on ${id} (give --mirror ${id}=URL to carry them): ${names.join(' ')}`),
-    `# kubespray's Python requirements (for the Ansible host): ${preset.requirements.join(' ')}`,
+    ...(choices.pythonIndex ? [] : [`# kubespray's Python requirements for the Ansible host (give --python-index URL to carry them): ${preset.requirements.join(' ')}`]),
   ];
   return { yaml: `${header.join('\n')}\n${stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false })}`, files, images, packages, requirements: preset.requirements };
 }

@@ -9,12 +9,17 @@ export interface TargetOs {
   /** Our name for it: debian-12, ubuntu-24.04, rocky-9 … */
   id: string;
   packaging: 'deb' | 'rpm';
+  /** Its Python and glibc, for wheels that the Ansible host running kubespray can install. */
+  python: string;
+  glibc: string;
   facts: Vars;
 }
 
-const os = (id: string, packaging: 'deb' | 'rpm', family: string, distribution: string, version: string): TargetOs => ({
+const os = (id: string, packaging: 'deb' | 'rpm', family: string, distribution: string, version: string, python: string, glibc: string): TargetOs => ({
   id,
   packaging,
+  python,
+  glibc,
   facts: {
     ansible_os_family: family,
     ansible_distribution: distribution,
@@ -25,13 +30,13 @@ const os = (id: string, packaging: 'deb' | 'rpm', family: string, distribution: 
 });
 
 export const TARGET_OSES: readonly TargetOs[] = [
-  os('debian-12', 'deb', 'Debian', 'Debian', '12'),
-  os('debian-13', 'deb', 'Debian', 'Debian', '13'),
-  os('ubuntu-22.04', 'deb', 'Debian', 'Ubuntu', '22.04'),
-  os('ubuntu-24.04', 'deb', 'Debian', 'Ubuntu', '24.04'),
-  os('rocky-9', 'rpm', 'RedHat', 'Rocky', '9'),
-  os('almalinux-9', 'rpm', 'RedHat', 'AlmaLinux', '9'),
-  os('rhel-9', 'rpm', 'RedHat', 'RedHat', '9'),
+  os('debian-12', 'deb', 'Debian', 'Debian', '12', '3.11', '2.36'),
+  os('debian-13', 'deb', 'Debian', 'Debian', '13', '3.13', '2.41'),
+  os('ubuntu-22.04', 'deb', 'Debian', 'Ubuntu', '22.04', '3.10', '2.35'),
+  os('ubuntu-24.04', 'deb', 'Debian', 'Ubuntu', '24.04', '3.12', '2.39'),
+  os('rocky-9', 'rpm', 'RedHat', 'Rocky', '9', '3.9', '2.34'),
+  os('almalinux-9', 'rpm', 'RedHat', 'AlmaLinux', '9', '3.9', '2.34'),
+  os('rhel-9', 'rpm', 'RedHat', 'RedHat', '9', '3.9', '2.34'),
 ];
 
 export function targetOs(id: string): TargetOs {

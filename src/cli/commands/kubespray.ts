@@ -26,14 +26,15 @@ export function register(program: Command): void {
     .option('--os <list>', 'target OSes whose package lists to include: debian-12, ubuntu-22.04, ubuntu-24.04, rocky-9, almalinux-9, rhel-9', 'debian-12')
     .option('--mirror <os=url>', 'the package archive for a target OS (repeatable), e.g. debian-12=http://MIRROR/debian: its kubespray packages become a debs: entry', collectPairs, {})
     .option('--keyring <os=file>', 'the keyring that archive is signed with (default: the distribution’s own in /usr/share/keyrings)', collectPairs, {})
+    .option('--python-index <url>', 'a PyPI simple index: kubespray’s requirements.txt (ansible …) becomes a python: entry for every --os')
     .option('--all', 'every download kubespray knows, whatever the conditions (what contrib/offline/generate_list.sh lists)')
     .option('--out <file>', 'where to write the manifest', 'airlock.yaml')
     .option('--force', 'replace an existing --out file')
     .addOption(jsonOption())
-    .action(async (o: ClusterFlags & { version: string; os: string; mirror: Record<string, string>; keyring: Record<string, string>; all?: boolean; out: string; force?: boolean; json?: boolean }) => {
+    .action(async (o: ClusterFlags & { version: string; os: string; pythonIndex?: string; mirror: Record<string, string>; keyring: Record<string, string>; all?: boolean; out: string; force?: boolean; json?: boolean }) => {
       if (existsSync(o.out) && !o.force) throw new AirlockError('USAGE', `${o.out} exists`, { hint: 'choose another --out, or add --force to replace it' });
       const preset = loadPreset(o.version);
-      const made = presetManifest(preset, { ...clusterChoices(o), os: list(o.os), mirrors: o.mirror, keyrings: o.keyring, all: !!o.all });
+      const made = presetManifest(preset, { ...clusterChoices(o), os: list(o.os), mirrors: o.mirror, keyrings: o.keyring, pythonIndex: o.pythonIndex, all: !!o.all });
       await writeFileAtomic(o.out, made.yaml);
       printResult(
         o,
