@@ -6,25 +6,16 @@
 // pulling every image by its upstream name (and running one), and TCP through the gateway both ways.
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { loadSite, type Site } from '../config/site.js';
 import { AirlockError } from '../core/errors.js';
-import { upstreamRegistries } from '../kinds/oci/names.js';
-import { metaOf } from '../kinds/oci/records.js';
-import { isDigest } from '../core/digest.js';
-import { renderNodeConfig, writeNodeConfig } from '../nodeconfig/index.js';
-import { Store } from '../store/store.js';
-import type { ArtifactRecord } from '../store/artifact.js';
-import { publishedAptRepos, siteRepoPublicKey } from '../kinds/deb/nodes.js';
-import type { AptRepo } from '../nodeconfig/apt.js';
-import { checkApt, checkGo, checkHelm, checkPip, checkFile, checkImage, checkInbound, checkNames, checkOutbound, checkPtrs, checkRun, checkTime, type LabCheck, type NodeContext } from './checks.js';
-import { startNodeContainerd } from './containerd.js';
-import { execIn } from './exec.js';
+import type { LabCheck } from './checks.js';
+import { aptContent, storeContent } from './content.js';
+import { checkNode, NODE_PORT } from './node.js';
 import { onPath } from '../core/on-path.js';
 import { buildLabNetwork, LAB_NETNS_BASE, type LabNetwork } from './network.js';
 import { orphanedNamespaces, removeNamespace } from './netns.js';
@@ -63,8 +54,6 @@ export interface LabFaults {
 
 const TOOLS: Record<string, string> = { ip: 'iproute2', curl: 'curl', chronyd: 'chrony', getent: 'libc-bin', containerd: 'containerd', ctr: 'containerd', nft: 'nftables', bash: 'bash', timeout: 'coreutils' };
 const BIN = fileURLToPath(new URL('../../bin/airlock.js', import.meta.url));
-/** A port every node listens on, for the check that the outside cannot reach in (kubelet's). */
-const NODE_PORT = 10250;
 
 export async function runLab(opts: LabOptions): Promise<LabReport> {
   preflight();
@@ -155,159 +144,6 @@ async function build(site: Site, topo: Topology): Promise<LabNetwork> {
     const why = String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim().split('\n').pop();
     throw new AirlockError('USAGE', `cannot create the lab's network namespaces: ${why}`, { hint: 'run as root on a machine (or a privileged container) that allows `ip netns add`' });
   }
-}
-
-interface StoreContent {
-  root: string;
-  files: { name: string; digest?: string }[];
-  images: { ref: string; digest: string }[];
-  registries: string[];
-  /** One Go module version and one chart the nodes fetch, when the store has any. */
-  goModule?: { path: string; version: string };
-  chart?: { name: string; version: string };
-  /** A pure-Python wheel (any interpreter can download it) for the pip check. */
-  wheel?: { name: string; version: string };
-}
-
-async function storeContent(storeDir: string): Promise<StoreContent> {
-  const store = await Store.open(storeDir);
-  try {
-    const images = store
-      .find({ kind: 'oci' })
-      .filter((e) => isContainerImage(e.record))
-      .map((e) => ({ name: e.record.name, version: e.record.version ?? '', digest: metaOf(e.record).digest }));
-    return {
-      root: store.paths.root,
-      files: store.find({ kind: 'file' }).map((e) => ({ name: e.record.name, digest: e.record.blobs.find((b) => b.role === 'content')?.digest })),
-      images: images.map((i) => ({ ref: `${i.name}${isDigest(i.version) ? '@' : ':'}${i.version}`, digest: i.digest })),
-      registries: upstreamRegistries(images.map((i) => i.name)),
-      goModule: store.find({ kind: 'gomod' }).filter((e) => e.record.platform === '').map((e) => ({ path: e.record.name, version: e.record.version }))[0],
-      chart: store.find({ kind: 'helm' }).map((e) => ({ name: e.record.name, version: e.record.version }))[0],
-      wheel: store.find({ kind: 'pypi' }).filter((e) => e.record.platform.endsWith('-none-any.whl') && !e.record.meta.yanked).map((e) => ({ name: e.record.name, version: e.record.version }))[0],
-    };
-  } finally {
-    store.close();
-  }
-}
-
-interface NodeRun {
-  site: Site;
-  topo: Topology;
-  network: LabNetwork;
-  name: string;
-  dir: string;
-  content: StoreContent;
-  apt: AptContent;
-  runRef?: string;
-  faults?: LabFaults;
-  helm?: string;
-}
-
-interface AptContent {
-  repos: AptRepo[];
-  keyArmored?: string;
-  /** One package the node downloads through apt, when the store has APT repositories. */
-  package?: string;
-}
-
-async function aptContent(storeDir: string): Promise<AptContent> {
-  const store = await Store.open(storeDir);
-  try {
-    const repos = publishedAptRepos(store);
-    const pkg = store.find({ kind: 'deb' }).map((e) => e.record.name.split('/').pop()!).sort()[0];
-    return { repos, keyArmored: await siteRepoPublicKey(store), ...(repos.length && pkg ? { package: pkg } : {}) };
-  } finally {
-    store.close();
-  }
-}
-
-/** One node: its rendered configuration in place, then every check, in the order a node would need them. */
-async function checkNode({ site, topo, network, name, dir, content, apt, runRef, faults, helm }: NodeRun, record: (c: Omit<LabCheck, 'node'>) => void): Promise<void> {
-  const ns = network.ns.get(name)!;
-  const root = join(dir, 'nodes', name);
-  const tmp = join(dir, 'tmp', name);
-  await mkdir(tmp, { recursive: true });
-  const config = renderNodeConfig(site, { registries: content.registries, apt: apt.repos.length ? { repos: apt.repos, keyArmored: apt.keyArmored } : undefined });
-  if (faults?.clockSource?.node === name) {
-    const chrony = config.files.find((f) => f.path === 'etc/chrony/chrony.conf');
-    if (chrony) chrony.content = chrony.content.replace(/^server \S+/m, `server ${faults.clockSource.server}`);
-  }
-  await writeNodeConfig(root, config.files);
-  const resolvConf = config.files.find((f) => f.path === 'etc/resolv.conf');
-  if (resolvConf) network.net.etcFile(ns, 'resolv.conf', resolvConf.content);
-  if (apt.repos.length) {
-    // A node's /etc/apt has these directories (empty on a fresh install); nodeconfig writes only its files.
-    for (const d of ['apt.conf.d', 'preferences.d', 'trusted.gpg.d', 'auth.conf.d']) await mkdir(join(root, 'etc/apt', d), { recursive: true });
-    network.net.etcTree(ns, 'apt', join(root, 'etc/apt'));
-  }
-  const ctx: NodeContext = { host: topo.hosts.find((h) => h.name === name)!, ns, root, tmp, endpoints: config.endpoints };
-
-  const hosts = topo.hosts.map((h) => ({ name: `${h.name}.${site.domain}`, address: h.address }));
-  if (config.endpoints.dns) {
-    record(await checkNames(ctx, [...hosts, ...(site.services ?? []).map((s) => ({ name: `${s}.${site.domain}`, address: site.admin.address }))]));
-    record(await checkPtrs(ctx, hosts));
-  }
-  if (config.endpoints.ntp) record(await checkTime(ctx));
-  // Files and images are fetched by name: when the name does not resolve, say so instead of timing out.
-  const unresolved = await unresolvedHost(ns, [config.endpoints.filesUrl, config.endpoints.registryUrl]);
-  if (unresolved) {
-    const detail = `not tried: ${unresolved} does not resolve on this node (see the dns check)`;
-    for (const f of content.files) record({ check: 'file', target: f.name, ok: false, detail });
-    for (const i of content.images) record({ check: 'image', target: pullRef(i.ref, config.endpoints.registry), ok: false, detail });
-  } else {
-    for (const f of content.files) record(await checkFile(ctx, f));
-  }
-  const notTried = `not tried: ${unresolved} does not resolve on this node (see the dns check)`;
-  if (content.goModule) record(unresolved ? { check: 'go', target: `${content.goModule.path}@${content.goModule.version}`, ok: false, detail: notTried } : await checkGo(ctx, content.goModule));
-  if (content.wheel) record(unresolved ? { check: 'pip', target: `${content.wheel.name}==${content.wheel.version}`, ok: false, detail: notTried } : await checkPip(ctx, content.wheel));
-  if (content.chart && helm) record(unresolved ? { check: 'helm', target: `${content.chart.name}-${content.chart.version}`, ok: false, detail: notTried } : await checkHelm(ctx, helm, content.chart));
-  if (apt.package) record(unresolved ? { check: 'apt', target: apt.package, ok: false, detail: `not tried: ${unresolved} does not resolve on this node (see the dns check)` } : await checkApt(ctx, apt.package));
-  if (content.images.length && !unresolved) {
-    const ctr = await startNodeContainerd(ns, join(dir, 'containerd', name)).catch((err: Error) => err);
-    if (ctr instanceof Error) record({ check: 'image', target: 'containerd', ok: false, detail: ctr.message });
-    else {
-      try {
-        for (const image of content.images) record(await checkImage(ctx, ctr, { ref: pullRef(image.ref, config.endpoints.registry), digest: image.digest }));
-        if (runRef) {
-          const [ref, ...command] = runRef.trim().split(/\s+/);
-          record(await checkRun(ctx, ctr, pullRef(ref!, config.endpoints.registry), command));
-        }
-      } finally {
-        await ctr.stop();
-      }
-    }
-  }
-  // Blocked flows wait out their time limit: probe them side by side.
-  const flows = await Promise.all([...topo.targets.map((t) => checkOutbound(ctx, network.outside, t)), checkInbound(ctx, network.outside, NODE_PORT)]);
-  for (const c of flows) record(c);
-}
-
-async function unresolvedHost(ns: string, urls: string[]): Promise<string | undefined> {
-  for (const url of urls) {
-    const host = new URL(url).hostname;
-    if (isIP(host)) continue;
-    if ((await execIn(ns, ['getent', 'hosts', host], { timeoutMs: 15_000 })).code !== 0) return host;
-  }
-  return undefined;
-}
-
-/** Upstream names as a pod spec writes them (through the mirrors); names pushed to airlock under its own host. */
-function pullRef(ref: string, registry: string): string {
-  // The name is what comes before the tag or digest of the last path segment (a registry may have a port).
-  return upstreamRegistries([ref.replace(/[:@][^/]*$/, '')]).length > 0 ? ref : `${registry}/${ref}`;
-}
-
-const IMAGE_CONFIGS = new Set(['application/vnd.oci.image.config.v1+json', 'application/vnd.docker.container.image.v1+json']);
-
-/**
- * What containerd can pull and unpack: an image config and tar layers. Charts pushed over OCI, signatures
- * and attestations are OCI artifacts too, but no node runs them (the chart has its own helm check).
- */
-function isContainerImage(record: ArtifactRecord): boolean {
-  if (metaOf(record).subject) return false;
-  const configs = record.blobs.filter((b) => b.role === 'config');
-  const layers = record.blobs.filter((b) => b.role === 'layer');
-  return configs.some((c) => IMAGE_CONFIGS.has(c.mediaType ?? '')) && layers.every((l) => /tar/.test(l.mediaType ?? ''));
 }
 
 /** A TCP listener that accepts and closes, on each address:port, inside a namespace. */
