@@ -34,15 +34,16 @@ export async function storeRuntime(store: Store, target: string): Promise<Runtim
   }
   const pack = tar.pack();
   const blob = store.blobs.ingest(pack.pipe(createGzip({ level: 6 })));
-  try {
+  const entries = (async () => {
     await addFile(pack, process.execPath, 'node/bin/node', 0o755);
     for (const rel of runtimeFiles()) await addFile(pack, join(ROOT, rel), `airlock/${rel}`, statSync(join(ROOT, rel)).mode & 0o777);
     pack.finalize();
-  } catch (err) {
-    pack.destroy(err as Error);
+  })().catch((err: Error) => {
+    pack.destroy(err);
     throw err;
-  }
-  const info = await blob;
+  });
+  // Both settle before either failure is reported: no rejection is left without a handler.
+  const [, info] = await Promise.all([entries, blob]);
   return { target, node: process.version, digest: info.digest, size: info.size };
 }
 
