@@ -18,6 +18,8 @@ import { upstreamRegistries } from '../kinds/oci/names.js';
 import { checkListenAddress } from './port-check.js';
 import { SAMPLE_FILES, SAMPLE_IMAGE, startSampleUpstream, writeSampleImageLayout } from './sample-upstream.js';
 import { SAMPLE_SUITE, startSampleApt } from './sample-apt.js';
+import { SAMPLE_YUM_KEY, startSampleYum } from './sample-yum.js';
+import { yumReposOf } from '../kinds/rpm/nodes.js';
 import { writeAptClient } from './apt-client.js';
 import { airlockCommand, type TryLine } from './try-lines.js';
 
@@ -61,6 +63,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   await mkdir(dir, { recursive: true });
   const upstream = await startSampleUpstream();
   const aptUpstream = await startSampleApt(dir);
+  const yumUpstream = await startSampleYum();
   try {
     const manifest = join(dir, 'airlock.yaml');
     const imageLayout = await writeSampleImageLayout(join(dir, 'sample-image'));
@@ -78,6 +81,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         '    mirror: true',
         `    upstream: { url: ${aptUpstream.base}, suites: [${SAMPLE_SUITE}] }`,
         `    keyring: ${aptUpstream.keyring}`,
+        'rpms:',
+        '  - name: sample',
+        '    mirror: true',
+        `    upstream: { baseurl: [${yumUpstream.base}] }`,
+        `    gpgkey: ${SAMPLE_YUM_KEY}`,
         '',
       ].join('\n'),
     );
@@ -98,6 +106,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     // From here on the "internet" is gone: everything below is served from the loaded store alone.
     await upstream.close();
     await aptUpstream.close();
+    await yumUpstream.close();
   }
   const store = join(dir, 'admin-store');
   const siteFile = join(dir, 'site.yaml');
@@ -112,7 +121,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const bound = { ...site, http: { listen: new URL(server.url).host }, dns: { ...site.dns, listen: [dns.host] }, ntp: { ...site.ntp, listen: [ntp.host] } };
   const aptRepos = [{ name: 'sample', suite: SAMPLE_SUITE, components: ['main'] }];
   const keyArmored = await (await fetch(`${server.url}/keys/airlock-repo.asc`)).text();
-  await writeNodeConfig(nodeDir, renderNodeConfig(bound, { registries: upstreamRegistries([SAMPLE_IMAGE.name]), apt: { repos: aptRepos, keyArmored } }).files);
+  const yum = { repos: yumReposOf(server.store), keyArmored };
+  await writeNodeConfig(nodeDir, renderNodeConfig(bound, { registries: upstreamRegistries([SAMPLE_IMAGE.name]), apt: { repos: aptRepos, keyArmored }, yum }).files);
   const aptConf = await writeAptClient(join(dir, 'apt-client'), server.url, aptRepos, nodeDir);
   const host = new URL(upstream.base).host;
   const registry = new URL(server.url).host;
@@ -128,6 +138,13 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     { tool: 'chronyd', line: `chronyd -Q -t 10 'server ${ntp.hostname} port ${ntp.port} iburst maxsamples 1'` },
     { tool: 'chronyd', line: `chronyd -Q -t 10 -f ${join(nodeDir, 'etc/chrony/chrony.conf')}      # the node configuration airlock rendered` },
     { tool: 'cat', line: `cat ${join(nodeDir, 'kubespray/offline.yml')}` },
+    {
+      tool: 'dnf',
+      line:
+        `dnf -y --installroot=${join(dir, 'dnf-root')} --releasever=9 --setopt=reposdir=${join(dir, 'dnf-root', 'etc/yum.repos.d')} --setopt=cachedir=${join(dir, 'dnf-cache')} ` +
+        `--repofrompath=airlock,${server.url}/yum/sample/ --repo airlock --setopt=airlock.gpgcheck=1 --setopt=airlock.repo_gpgcheck=1 ` +
+        `--setopt="airlock.gpgkey=${server.url}/keys/airlock-repo.asc ${server.url}/yum/sample/keys/RPM-GPG-KEY-airlock-demo" install --downloadonly --downloaddir ${join(dir, 'dnf-download')} airlock-hello      # signed YUM repo`,
+    },
     { tool: 'apt-get', line: `APT_CONFIG=${aptConf} apt-get update && APT_CONFIG=${aptConf} apt-get install -y --download-only airlock-hello      # signed APT repo, key from /keys/` },
     { tool: 'airlock', line: `${airlock} store ls --store ${store}` },
     { tool: 'airlock', line: `${airlock} verify ${join(dir, 'bundle')} --pubkey ${join(dir, 'site.pub')}` },

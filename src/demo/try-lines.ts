@@ -13,7 +13,7 @@ export interface TryLine {
 }
 
 /** Debian package of each client the try-lines use (airlock itself is not a Debian package). */
-const PACKAGES: Record<string, string> = { curl: 'curl', xxd: 'xxd', skopeo: 'skopeo', dig: 'bind9-dnsutils', chronyd: 'chrony', 'apt-get': 'apt' };
+const PACKAGES: Record<string, string> = { curl: 'curl', xxd: 'xxd', skopeo: 'skopeo', dig: 'bind9-dnsutils', chronyd: 'chrony', 'apt-get': 'apt', dnf: 'dnf' };
 
 /** How to run airlock in a line a user copies: `airlock` once it is on PATH, else this checkout's bin. */
 export function airlockCommand(has: (cmd: string) => boolean = onPath): string {
