@@ -127,7 +127,7 @@ describe('the node configuration the dashboard offers', () => {
   it('is what nodeconfig renders for the address serve bound, APT repositories and key included', () => {
     const site = loadSite(siteFile);
     const ctx = { site, repoKeyArmored: '-----BEGIN PGP PUBLIC KEY BLOCK-----\nx\n', bound: () => ({ url: 'http://0.0.0.0:9090' }) };
-    const r = nodeConfigFor(ctx, { registries: ['quay.io'], aptRepos: [{ name: 'debian', suite: 'bookworm', components: ['main'] }] });
+    const r = nodeConfigFor(ctx, { registries: ['quay.io'], aptRepos: [{ name: 'debian', suite: 'bookworm', components: ['main'] }], yumRepos: [] });
     const file = (path: string) => r.config!.files.find((f) => f.path === path)?.content;
     expect(file('etc/apt/sources.list.d/airlock.sources')).toContain('URIs: http://10.0.0.5:9090/apt/debian');
     expect(file('etc/apt/keyrings/airlock-repo.asc')).toBe(ctx.repoKeyArmored);
@@ -137,7 +137,7 @@ describe('the node configuration the dashboard offers', () => {
 
   it('without --site, says where it comes from, and addresses are the ones the browser used', () => {
     const ctx = { bound: () => ({ url: 'http://0.0.0.0:8080' }) };
-    expect(nodeConfigFor(ctx, { registries: [], aptRepos: [] }).error).toContain('without --site');
+    expect(nodeConfigFor(ctx, { registries: [], aptRepos: [], yumRepos: [] }).error).toContain('without --site');
     expect(addressesFor({ headers: { host: 'admin.lan:8080' } } as never, ctx)).toEqual({ registry: 'admin.lan:8080', origin: 'http://admin.lan:8080', filesRepo: 'http://admin.lan:8080/files' });
     // A Host header that is no host is not echoed into references.
     expect(addressesFor({ headers: { host: 'x"><script>' } } as never, ctx).registry).toBe('0.0.0.0:8080');

@@ -3,6 +3,7 @@
 import type { HttpRequest } from '../http/route.js';
 import { upstreamRegistries } from '../kinds/oci/names.js';
 import { publishedAptRepos } from '../kinds/deb/nodes.js';
+import { yumReposOf } from '../kinds/rpm/nodes.js';
 import { fileRows, imageRepos, summarize } from './model.js';
 import { search } from './search.js';
 import { parseCounters } from './counters.js';
@@ -55,7 +56,7 @@ const VIEWS: Record<string, View> = {
   '/ui/services': (_req, o) => servicesPage(parseCounters(o.metrics()), o.bound()),
   '/ui/nodeconfig': (_req, o) => {
     const registries = upstreamRegistries(o.store.find({ kind: 'oci' }).map((e) => e.record.name));
-    return nodeConfigPage(nodeConfigFor(o, { registries, aptRepos: publishedAptRepos(o.store) }));
+    return nodeConfigPage(nodeConfigFor(o, { registries, aptRepos: publishedAptRepos(o.store), yumRepos: yumReposOf(o.store) }));
   },
   '/ui/search': (req, o) => {
     const q = req.query.get('q') ?? '';

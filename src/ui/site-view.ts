@@ -5,6 +5,7 @@
 import type { Site } from '../config/site.js';
 import { AirlockError } from '../core/errors.js';
 import { renderNodeConfig, type NodeConfig } from '../nodeconfig/index.js';
+import type { YumRepo } from '../nodeconfig/yum.js';
 import { nodeEndpoints } from '../nodeconfig/endpoints.js';
 import type { HttpRequest } from '../http/route.js';
 import type { Addresses } from './model.js';
@@ -40,12 +41,13 @@ export function addressesFor(req: HttpRequest, ctx: SiteContext): Addresses {
   return { registry: host, origin: `${url.protocol}//${host}`, filesRepo: `${url.protocol}//${host}/files` };
 }
 
-/** What `airlock nodeconfig --store` renders: `registries` the store holds images of, `aptRepos` it publishes. */
-export function nodeConfigFor(ctx: SiteContext, store: { registries: string[]; aptRepos: AptRepo[] }): { config?: NodeConfig; error?: string } {
+/** What `airlock nodeconfig --store` renders: `registries` the store holds images of, the APT and YUM repositories it publishes. */
+export function nodeConfigFor(ctx: SiteContext, store: { registries: string[]; aptRepos: AptRepo[]; yumRepos: YumRepo[] }): { config?: NodeConfig; error?: string } {
   if (!ctx.site) return { error: 'airlock serve was started without --site: node configuration is rendered from site.yaml' };
   try {
     const apt = { repos: store.aptRepos, keyArmored: ctx.repoKeyArmored };
-    return { config: renderNodeConfig(siteAsBound(ctx.site, ctx.bound()), { registries: store.registries, apt, caPem: ctx.caPem }) };
+    const yum = { repos: store.yumRepos, keyArmored: ctx.repoKeyArmored };
+    return { config: renderNodeConfig(siteAsBound(ctx.site, ctx.bound()), { registries: store.registries, apt, yum, caPem: ctx.caPem }) };
   } catch (err) {
     if (err instanceof AirlockError) return { error: `${err.message}${err.hint ? ` (${err.hint})` : ''}` };
     throw err;
