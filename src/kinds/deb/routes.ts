@@ -22,13 +22,18 @@ const METADATA_CACHE = { 'cache-control': 'no-cache' };
 export function debRoutes(opts: ServeOptions): Route[] {
   const view = new AptView(opts.store);
   const signer: ReleaseSigner | undefined = opts.signer;
-  const signed = new Map<string, string | Uint8Array>();
-  const sign = async (suite: PublishedSuite, what: 'InRelease' | 'Release.gpg'): Promise<string | Uint8Array> => {
+  // Signed once per Release and kept as bytes: the promise is cached, so a burst of first requests signs once.
+  const signed = new Map<string, Promise<Buffer>>();
+  const sign = (suite: PublishedSuite, what: 'InRelease' | 'Release.gpg'): Promise<Buffer> => {
     const key = `${what}\u0000${suite.meta.release}`;
     let out = signed.get(key);
     if (out === undefined) {
-      const bytes = await readAll(opts.store, suite.meta.release);
-      out = what === 'InRelease' ? await signer!.clearsign(bytes.toString('utf8')) : await signer!.detachSign(bytes, { armor: true });
+      out = (async () => {
+        const bytes = await readAll(opts.store, suite.meta.release);
+        return Buffer.from(what === 'InRelease' ? await signer!.clearsign(bytes.toString('utf8')) : await signer!.detachSign(bytes, { armor: true }));
+      })();
+      // A failure is not kept: the next request tries again.
+      out.catch(() => signed.delete(key));
       if (signed.size > 256) signed.clear();
       signed.set(key, out);
     }
@@ -40,7 +45,7 @@ export function debRoutes(opts: ServeOptions): Route[] {
     if (path === 'Release') return blobResponse(req, opts.store.blobs, suite.meta.release, { contentType: TEXT, headers: METADATA_CACHE });
     if (path === 'InRelease' || path === 'Release.gpg') {
       if (!signer) return undefined;
-      const body = Buffer.from(await sign(suite, path));
+      const body = await sign(suite, path);
       return { status: 200, headers: { 'content-type': TEXT, 'content-length': body.length, ...METADATA_CACHE }, body: req.method === 'HEAD' ? undefined : body };
     }
     const byHash = /^(.+)\/by-hash\/SHA256\/([a-f0-9]{64})$/.exec(path);
