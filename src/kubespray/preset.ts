@@ -28,11 +28,18 @@ export function presetVersions(): string[] {
     .sort((a, b) => b.localeCompare(a, undefined, { numeric: true }));
 }
 
+const loaded = new Map<string, PresetData>();
+
+/** A release's data, read once per process (nodeconfig renders it for every dashboard view and lab node). */
 export function loadPreset(version: string): PresetData {
   const v = version.replace(/^v/, '');
+  const cached = loaded.get(v);
+  if (cached) return cached;
   const file = join(DATA_DIR, `v${v}.json`);
   if (!existsSync(file)) {
     throw new AirlockError('USAGE', `no kubespray preset for ${version}`, { hint: `airlock has presets for ${presetVersions().join(', ') || 'no release'}; pass one with --version` });
   }
-  return JSON.parse(readFileSync(file, 'utf8')) as PresetData;
+  const data = JSON.parse(readFileSync(file, 'utf8')) as PresetData;
+  loaded.set(v, data);
+  return data;
 }

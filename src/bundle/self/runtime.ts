@@ -7,6 +7,7 @@ import { arch, platform } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGzip } from 'node:zlib';
+import { pipeline } from 'node:stream';
 import tar from 'tar-stream';
 import { AirlockError } from '../../core/errors.js';
 import type { Store } from '../../store/store.js';
@@ -33,7 +34,8 @@ export async function storeRuntime(store: Store, target: string): Promise<Runtim
     });
   }
   const pack = tar.pack();
-  const blob = store.blobs.ingest(pack.pipe(createGzip({ level: 6 })));
+  // pipeline, not pipe: a failed entry destroys the gzip stream too, so the ingest fails instead of waiting.
+  const blob = store.blobs.ingest(pipeline(pack, createGzip({ level: 6 }), () => undefined));
   const entries = (async () => {
     await addFile(pack, process.execPath, 'node/bin/node', 0o755);
     for (const rel of runtimeFiles()) await addFile(pack, join(ROOT, rel), `airlock/${rel}`, statSync(join(ROOT, rel)).mode & 0o777);
